@@ -1,0 +1,237 @@
+//! The `/authorize` request an application sent, and the two URLs Portico builds from
+//! it: the redirect to the authorization server and the error redirect back to the
+//! application (SPEC §4).
+
+use crate::url::{encode_component, parse_query};
+
+/// The parameters Portico itself sets on the outgoing redirect; originals of these are
+/// replaced, never repeated.
+const SET_BY_PORTICO: [&str; 2] = ["organization", "connection"];
+
+/// An authorization request: the decoded query parameters, in order, each name once.
+///
+/// When a parameter is repeated the first occurrence wins, everywhere: the value the
+/// server checks (`redirect_uri` against the callbacks) is the value forwarded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuthorizeRequest {
+    params: Vec<(String, String)>,
+}
+
+impl AuthorizeRequest {
+    pub fn parse(query: &str) -> Self {
+        let mut params: Vec<(String, String)> = Vec::new();
+        for (k, v) in parse_query(query) {
+            if !params.iter().any(|(seen, _)| *seen == k) {
+                params.push((k, v));
+            }
+        }
+        Self { params }
+    }
+
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A parameter that is present and not empty.
+    fn non_empty(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
+
+    pub fn client_id(&self) -> Option<&str> {
+        self.non_empty("client_id")
+    }
+
+    pub fn redirect_uri(&self) -> Option<&str> {
+        self.non_empty("redirect_uri")
+    }
+
+    pub fn organization(&self) -> Option<&str> {
+        self.non_empty("organization")
+    }
+
+    pub fn connection(&self) -> Option<&str> {
+        self.non_empty("connection")
+    }
+
+    pub fn state(&self) -> Option<&str> {
+        self.get("state")
+    }
+
+    /// The same request with `organization` set to `name` (or removed): what the
+    /// prompt puts in the address bar so refresh, back and forward work.
+    pub fn with_organization(&self, name: Option<&str>) -> Self {
+        let mut params: Vec<_> = self
+            .params
+            .iter()
+            .filter(|(k, _)| k != "organization")
+            .cloned()
+            .collect();
+        if let Some(n) = name {
+            params.push(("organization".into(), n.into()));
+        }
+        Self { params }
+    }
+
+    /// The request as a query string (without `?`), every component encoded.
+    pub fn to_query(&self) -> String {
+        encode_pairs(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// The URL the user continues to: `authorize_url` with every original parameter
+    /// (decoded once, re-encoded), `organization` replaced by the organization id and
+    /// `connection` by the chosen connection, and `login_hint` when the user typed one.
+    /// Each parameter appears once; the origin and path are `authorize_url`'s.
+    pub fn build_redirect(
+        &self,
+        authorize_url: &str,
+        organization_id: Option<&str>,
+        connection: &str,
+        login_hint: Option<&str>,
+    ) -> String {
+        let kept = self.params.iter().filter(|(k, _)| {
+            !SET_BY_PORTICO.contains(&k.as_str()) && !(login_hint.is_some() && k == "login_hint")
+        });
+        let added = organization_id
+            .map(|id| ("organization", id))
+            .into_iter()
+            .chain([("connection", connection)])
+            .chain(login_hint.map(|h| ("login_hint", h)));
+        let query = encode_pairs(
+            kept.map(|(k, v)| (k.as_str(), v.as_str()))
+                .chain(added),
+        );
+        append_query(authorize_url, &query)
+    }
+}
+
+fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (k, v) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(&encode_component(k));
+        out.push('=');
+        out.push_str(&encode_component(v));
+    }
+    out
+}
+
+/// `base` (fragment dropped) with `query` appended after its own query, if any.
+fn append_query(base: &str, query: &str) -> String {
+    let base = base.split('#').next().unwrap_or(base);
+    let sep = match base.find('?') {
+        None => "?",
+        Some(i) if i + 1 == base.len() || base.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    format!("{base}{sep}{query}")
+}
+
+/// The OAuth error redirect back to the application (RFC 6749 §4.1.2.1): only ever
+/// called with a `redirect_uri` that is exactly one of the client's callbacks.
+pub fn error_redirect(redirect_uri: &str, error: &str, description: &str, state: Option<&str>) -> String {
+    let pairs = [("error", error), ("error_description", description)]
+        .into_iter()
+        .chain(state.map(|s| ("state", s)));
+    append_query(redirect_uri, &encode_pairs(pairs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::parse_query;
+
+    const AUTHORIZE: &str = "https://tenant.example.com/authorize";
+
+    #[test]
+    fn first_occurrence_wins() {
+        let r = AuthorizeRequest::parse("client_id=a&redirect_uri=https%3A%2F%2Fok&redirect_uri=https%3A%2F%2Fevil");
+        assert_eq!(r.redirect_uri(), Some("https://ok"));
+        assert_eq!(r.params().len(), 2);
+    }
+
+    #[test]
+    fn redirect_preserves_every_parameter_and_sets_org_and_connection() {
+        let state = "a+b/c=d%e&f";
+        let query = format!(
+            "client_id=app&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&response_type=code&scope=openid%20profile&state={}&nonce=n1&code_challenge=abc-_&code_challenge_method=S256&organization=acme&connection=evil&foo=bar",
+            encode_component(state)
+        );
+        let r = AuthorizeRequest::parse(&query);
+        let url = r.build_redirect(AUTHORIZE, Some("org_123"), "acme-okta", None);
+        let (base, q) = url.split_once('?').unwrap();
+        assert_eq!(base, AUTHORIZE);
+        let out = parse_query(q);
+        let get = |n: &str| {
+            let all: Vec<_> = out.iter().filter(|(k, _)| k == n).collect();
+            assert_eq!(all.len(), 1, "{n} appears once");
+            all[0].1.clone()
+        };
+        assert_eq!(get("state"), state);
+        assert_eq!(get("redirect_uri"), "https://app.example/cb");
+        assert_eq!(get("scope"), "openid profile");
+        assert_eq!(get("organization"), "org_123");
+        assert_eq!(get("connection"), "acme-okta");
+        assert_eq!(get("foo"), "bar");
+        assert_eq!(out.len(), 11);
+    }
+
+    #[test]
+    fn hostile_parameters_stay_inside_their_value() {
+        let r = AuthorizeRequest::parse(
+            "organization=acme%26redirect_uri%3Dhttps%3A%2F%2Fevil&connection=a%0D%0ALocation:%20x&state=s",
+        );
+        assert_eq!(r.organization(), Some("acme&redirect_uri=https://evil"));
+        let url = r.build_redirect(AUTHORIZE, Some("org_1"), "okta", None);
+        assert!(!url.contains('\r') && !url.contains('\n'));
+        let out = parse_query(url.split_once('?').unwrap().1);
+        assert_eq!(out.iter().filter(|(k, _)| k == "redirect_uri").count(), 0);
+        assert_eq!(out.iter().filter(|(k, _)| k == "connection").count(), 1);
+    }
+
+    #[test]
+    fn login_hint_replaces_the_original_only_when_given() {
+        let r = AuthorizeRequest::parse("login_hint=old%40x.com&client_id=c");
+        let with = r.build_redirect(AUTHORIZE, None, "db", Some("new@x.com"));
+        assert!(with.ends_with("connection=db&login_hint=new%40x.com"), "{with}");
+        assert_eq!(with.matches("login_hint").count(), 1);
+        let without = r.build_redirect(AUTHORIZE, None, "db", None);
+        assert!(without.contains("login_hint=old%40x.com"));
+    }
+
+    #[test]
+    fn authorize_url_with_its_own_query() {
+        let r = AuthorizeRequest::parse("a=1");
+        assert_eq!(
+            r.build_redirect("https://h/authorize?x=y#frag", None, "c", None),
+            "https://h/authorize?x=y&a=1&connection=c"
+        );
+    }
+
+    #[test]
+    fn error_redirects() {
+        assert_eq!(
+            error_redirect("https://app/cb", "invalid_request", "parameter organization is required for this client", Some("x y")),
+            "https://app/cb?error=invalid_request&error_description=parameter%20organization%20is%20required%20for%20this%20client&state=x%20y"
+        );
+        assert_eq!(
+            error_redirect("https://app/cb?v=1", "e", "d", None),
+            "https://app/cb?v=1&error=e&error_description=d"
+        );
+    }
+
+    #[test]
+    fn with_organization_replaces_it() {
+        let r = AuthorizeRequest::parse("client_id=c&organization=old&state=s");
+        assert_eq!(r.with_organization(Some("acme")).to_query(), "client_id=c&state=s&organization=acme");
+        assert_eq!(r.with_organization(None).to_query(), "client_id=c&state=s");
+    }
+}

@@ -1,0 +1,159 @@
+//! The public login context (SPEC §3): what `GET /login/context` returns and what the
+//! server injects into the page. Only public fields live here, so nothing private can
+//! be serialized by accident.
+
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+        pub enum $name {
+            $(#[cfg_attr(feature = "serde", serde(rename = $s))] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Whether an application's users log in through organizations.
+    OrganizationUsage { Deny = "deny", Allow = "allow", Require = "require" }
+);
+string_enum!(
+    /// What happens when a `require` application sends no organization.
+    RequireBehavior {
+        NoPrompt = "no_prompt",
+        PreLoginPrompt = "pre_login_prompt",
+        PostLoginPrompt = "post_login_prompt",
+    }
+);
+string_enum!(
+    /// How the prompt may find the organization.
+    DiscoveryMethod { OrganizationName = "organization_name", Email = "email" }
+);
+string_enum!(
+    /// How the page presents a connection.
+    ConnectionKind { Database = "database", Social = "social", Enterprise = "enterprise" }
+);
+
+impl ConnectionKind {
+    /// `auth0` is the password database; the consumer identity providers are social;
+    /// everything else (oidc, samlp, okta, waad, adfs, …) is an enterprise connection.
+    pub fn from_strategy(strategy: &str) -> Self {
+        match strategy {
+            "auth0" => ConnectionKind::Database,
+            "google-oauth2" | "github" | "facebook" | "apple" | "windowslive" | "linkedin"
+            | "twitter" | "bitbucket" | "gitlab" | "microsoft-account" => ConnectionKind::Social,
+            _ => ConnectionKind::Enterprise,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct ClientInfo {
+    pub client_id: String,
+    pub name: String,
+    pub logo_uri: Option<String>,
+    pub organization_usage: OrganizationUsage,
+    pub organization_require_behavior: RequireBehavior,
+    pub organization_discovery_methods: Vec<DiscoveryMethod>,
+}
+
+impl ClientInfo {
+    pub fn discovers_by_email(&self) -> bool {
+        self.organization_discovery_methods
+            .contains(&DiscoveryMethod::Email)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct BrandingColors {
+    pub primary: String,
+    pub page_background: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct Branding {
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none", default))]
+    pub logo_url: Option<String>,
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none", default))]
+    pub colors: Option<BrandingColors>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct PublicOrganization {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub branding: Option<Branding>,
+}
+
+impl PublicOrganization {
+    /// What users see: the display name, or the name when there is none.
+    pub fn label(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct PublicConnection {
+    pub name: String,
+    pub display_name: String,
+    pub strategy: String,
+    pub icon_url: Option<String>,
+    pub kind: ConnectionKind,
+    pub is_signup_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct LoginContext {
+    pub redirect_uri_allowed: bool,
+    pub client: ClientInfo,
+    pub organization: Option<PublicOrganization>,
+    pub connections: Vec<PublicConnection>,
+    pub authorize_url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strategies_map_to_kinds() {
+        assert_eq!(ConnectionKind::from_strategy("auth0"), ConnectionKind::Database);
+        assert_eq!(ConnectionKind::from_strategy("google-oauth2"), ConnectionKind::Social);
+        for s in ["oidc", "samlp", "okta", "waad", "adfs"] {
+            assert_eq!(ConnectionKind::from_strategy(s), ConnectionKind::Enterprise);
+        }
+    }
+
+    #[test]
+    fn enums_round_trip_through_their_strings() {
+        for u in OrganizationUsage::ALL {
+            assert_eq!(OrganizationUsage::parse(u.as_str()), Some(*u));
+        }
+        for b in RequireBehavior::ALL {
+            assert_eq!(RequireBehavior::parse(b.as_str()), Some(*b));
+        }
+        assert_eq!(OrganizationUsage::parse("Deny"), None);
+    }
+}

@@ -1,0 +1,231 @@
+//! The SPEC §4 flow table as one pure function: from the authorization request and
+//! the public context to the screen the user sees. The page renders it; the server
+//! applies the same function before answering `/authorize` and `/`.
+
+use crate::authorize::{error_redirect, AuthorizeRequest};
+use crate::context::{ConnectionKind, LoginContext, OrganizationUsage, RequireBehavior};
+
+/// A problem the page shows itself, redirecting nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageError {
+    MissingClientId,
+    UnknownClient,
+    RedirectUriNotAllowed,
+    PostLoginPromptUnsupported,
+}
+
+impl PageError {
+    pub fn title(self) -> &'static str {
+        match self {
+            PageError::MissingClientId | PageError::UnknownClient => "Unknown application",
+            PageError::RedirectUriNotAllowed => "This link can't be used to log in",
+            PageError::PostLoginPromptUnsupported => "This application isn't set up for this page",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            PageError::MissingClientId => {
+                "The link that brought you here has no client_id. Go back to the application and try again."
+            }
+            PageError::UnknownClient => {
+                "The application that sent you here is not registered. Go back to the application and try again."
+            }
+            PageError::RedirectUriNotAllowed => {
+                "The application asked to return to an address (redirect_uri) that is not one of its registered callback URLs."
+            }
+            PageError::PostLoginPromptUnsupported => {
+                "The application's organization_require_behavior is post_login_prompt, which Portico does not support. Its administrator can set it to pre_login_prompt or no_prompt."
+            }
+        }
+    }
+}
+
+/// What the user sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Shown on the page; nothing is redirected.
+    Error(PageError),
+    /// Back to the application with an OAuth error (a registered callback only).
+    ErrorRedirect(String),
+    /// The client's own connections; `offer_organization` adds "Sign in with your
+    /// organization" (usage `allow`).
+    PersonalLogin { offer_organization: bool },
+    /// "Enter your organization"; `invalid` after an organization that was not found.
+    Prompt { invalid: bool },
+    /// The organization's themed login. `auto_redirect` names the connection to go to
+    /// at once: the one the request asked for, or the only (enterprise) one.
+    OrganizationLogin { auto_redirect: Option<String> },
+}
+
+pub const ORGANIZATION_NOT_ALLOWED: &str = "parameter organization is not allowed for this client";
+pub const ORGANIZATION_REQUIRED: &str = "parameter organization is required for this client";
+
+/// The flow table. `organization_requested` is true when the request or the host
+/// named an organization; `ctx.organization` is that organization when it was found.
+pub fn resolve_login_screen(
+    req: &AuthorizeRequest,
+    organization_requested: bool,
+    ctx: &LoginContext,
+) -> Screen {
+    if req.client_id().is_none() {
+        return Screen::Error(PageError::MissingClientId);
+    }
+    let redirect_uri = match req.redirect_uri() {
+        Some(uri) if ctx.redirect_uri_allowed => uri,
+        _ => return Screen::Error(PageError::RedirectUriNotAllowed),
+    };
+    let fail = |description: &str| {
+        Screen::ErrorRedirect(error_redirect(
+            redirect_uri,
+            "invalid_request",
+            description,
+            req.state(),
+        ))
+    };
+    let client = &ctx.client;
+    match (client.organization_usage, organization_requested) {
+        (OrganizationUsage::Deny, true) => fail(ORGANIZATION_NOT_ALLOWED),
+        (OrganizationUsage::Deny, false) => Screen::PersonalLogin {
+            offer_organization: false,
+        },
+        (_, true) => match &ctx.organization {
+            Some(_) => Screen::OrganizationLogin {
+                auto_redirect: auto_redirect(req, ctx),
+            },
+            None => Screen::Prompt { invalid: true },
+        },
+        (OrganizationUsage::Allow, false) => Screen::PersonalLogin {
+            offer_organization: true,
+        },
+        (OrganizationUsage::Require, false) => match client.organization_require_behavior {
+            RequireBehavior::NoPrompt => fail(ORGANIZATION_REQUIRED),
+            RequireBehavior::PreLoginPrompt => Screen::Prompt { invalid: false },
+            RequireBehavior::PostLoginPrompt => Screen::Error(PageError::PostLoginPromptUnsupported),
+        },
+    }
+}
+
+/// A connection to continue to without asking: the one the request names, if the
+/// organization shows it; otherwise the organization's only connection when that is
+/// an enterprise one. Never when a database or social option would be hidden.
+fn auto_redirect(req: &AuthorizeRequest, ctx: &LoginContext) -> Option<String> {
+    if let Some(asked) = req.connection() {
+        if ctx.connections.iter().any(|c| c.name == asked) {
+            return Some(asked.to_owned());
+        }
+    }
+    match ctx.connections.as_slice() {
+        [only] if only.kind == ConnectionKind::Enterprise => Some(only.name.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::*;
+
+    fn ctx(usage: OrganizationUsage, behavior: RequireBehavior, org: bool) -> LoginContext {
+        LoginContext {
+            redirect_uri_allowed: true,
+            client: ClientInfo {
+                client_id: "app".into(),
+                name: "App".into(),
+                logo_uri: None,
+                organization_usage: usage,
+                organization_require_behavior: behavior,
+                organization_discovery_methods: vec![DiscoveryMethod::OrganizationName],
+            },
+            organization: org.then(|| PublicOrganization {
+                id: "org_1".into(),
+                name: "acme".into(),
+                display_name: Some("Acme".into()),
+                branding: None,
+            }),
+            connections: vec![conn("acme-okta", ConnectionKind::Enterprise)],
+            authorize_url: "https://t/authorize".into(),
+        }
+    }
+
+    fn conn(name: &str, kind: ConnectionKind) -> PublicConnection {
+        PublicConnection {
+            name: name.into(),
+            display_name: name.into(),
+            strategy: "oidc".into(),
+            icon_url: None,
+            kind,
+            is_signup_enabled: false,
+        }
+    }
+
+    const REQ: &str = "client_id=app&redirect_uri=https%3A%2F%2Fapp%2Fcb&state=xyz";
+
+    fn screen(usage: OrganizationUsage, behavior: RequireBehavior, requested: bool, found: bool) -> Screen {
+        let req = AuthorizeRequest::parse(REQ);
+        resolve_login_screen(&req, requested, &ctx(usage, behavior, found))
+    }
+
+    use OrganizationUsage::*;
+    use RequireBehavior::*;
+
+    #[test]
+    fn every_row_of_the_flow_table() {
+        assert_eq!(screen(Deny, NoPrompt, false, false), Screen::PersonalLogin { offer_organization: false });
+        assert_eq!(
+            screen(Deny, NoPrompt, true, true),
+            Screen::ErrorRedirect("https://app/cb?error=invalid_request&error_description=parameter%20organization%20is%20not%20allowed%20for%20this%20client&state=xyz".into())
+        );
+        assert_eq!(screen(Allow, NoPrompt, false, false), Screen::PersonalLogin { offer_organization: true });
+        for usage in [Allow, Require] {
+            assert_eq!(
+                screen(usage, NoPrompt, true, true),
+                Screen::OrganizationLogin { auto_redirect: Some("acme-okta".into()) }
+            );
+            assert_eq!(screen(usage, PreLoginPrompt, true, false), Screen::Prompt { invalid: true });
+        }
+        assert_eq!(
+            screen(Require, NoPrompt, false, false),
+            Screen::ErrorRedirect("https://app/cb?error=invalid_request&error_description=parameter%20organization%20is%20required%20for%20this%20client&state=xyz".into())
+        );
+        assert_eq!(screen(Require, PreLoginPrompt, false, false), Screen::Prompt { invalid: false });
+        assert_eq!(
+            screen(Require, PostLoginPrompt, false, false),
+            Screen::Error(PageError::PostLoginPromptUnsupported)
+        );
+    }
+
+    #[test]
+    fn never_redirects_to_an_unregistered_callback() {
+        let mut c = ctx(Require, NoPrompt, false);
+        c.redirect_uri_allowed = false;
+        let req = AuthorizeRequest::parse(REQ);
+        assert_eq!(resolve_login_screen(&req, false, &c), Screen::Error(PageError::RedirectUriNotAllowed));
+        let req = AuthorizeRequest::parse("client_id=app");
+        assert_eq!(
+            resolve_login_screen(&req, false, &ctx(Require, NoPrompt, false)),
+            Screen::Error(PageError::RedirectUriNotAllowed)
+        );
+        let req = AuthorizeRequest::parse("redirect_uri=x");
+        assert_eq!(resolve_login_screen(&req, false, &c), Screen::Error(PageError::MissingClientId));
+    }
+
+    #[test]
+    fn auto_redirect_only_when_nothing_is_hidden() {
+        let req = AuthorizeRequest::parse(REQ);
+        let mut c = ctx(Require, NoPrompt, true);
+        c.connections.push(conn("google-oauth2", ConnectionKind::Social));
+        assert_eq!(resolve_login_screen(&req, true, &c), Screen::OrganizationLogin { auto_redirect: None });
+        c.connections = vec![conn("db", ConnectionKind::Database)];
+        assert_eq!(resolve_login_screen(&req, true, &c), Screen::OrganizationLogin { auto_redirect: None });
+        // The request may name one of the organization's connections.
+        c.connections = vec![conn("db", ConnectionKind::Database), conn("okta", ConnectionKind::Enterprise)];
+        let req = AuthorizeRequest::parse(&format!("{REQ}&connection=okta"));
+        assert_eq!(
+            resolve_login_screen(&req, true, &c),
+            Screen::OrganizationLogin { auto_redirect: Some("okta".into()) }
+        );
+        let req = AuthorizeRequest::parse(&format!("{REQ}&connection=other"));
+        assert_eq!(resolve_login_screen(&req, true, &c), Screen::OrganizationLogin { auto_redirect: None });
+    }
+}

@@ -1,0 +1,25 @@
+//! Portico's domain rules, in one place, shared by the page (wasm) and the server.
+//!
+//! Everything here is plain Rust with no I/O and no framework: validation of the
+//! tenant's data (names, display names, colours, URLs), the theme derived from
+//! branding, parsing the `/authorize` query, resolving the organization from the host,
+//! the SPEC §4 flow table, and building the outgoing redirect. Nothing in this crate
+//! may depend on Leptos, axum or a database.
+
+pub mod authorize;
+pub mod color;
+pub mod context;
+pub mod flow;
+pub mod host;
+pub mod name;
+pub mod url;
+
+pub use authorize::AuthorizeRequest;
+pub use color::{contrast_ratio, HexColor, Rgb, Theme};
+pub use context::{
+    Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveryMethod, LoginContext,
+    OrganizationUsage, PublicConnection, PublicOrganization, RequireBehavior,
+};
+pub use flow::{resolve_login_screen, Screen};
+pub use host::organization_from_host;
+pub use name::{normalize_prompt_input, validate_display_name, ConnectionName, OrganizationName};

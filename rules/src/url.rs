@@ -1,0 +1,178 @@
+//! URL pieces Portico needs, without a URL crate in the wasm: form-style query
+//! decoding, strict percent-encoding, and the https-URL rule for logos and icons.
+
+/// Decodes one `application/x-www-form-urlencoded` component, as browsers and
+/// authorization servers do: `+` is a space, `%XX` is a byte, a malformed `%` stays as
+/// it is. Bytes that are not UTF-8 become U+FFFD.
+pub fn form_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).and_then(|b| hex_val(*b)), bytes.get(i + 2).and_then(|b| hex_val(*b))) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so the result is
+/// safe in any query position and decodes (once, form-style) to exactly `s`.
+pub fn encode_component(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Splits a query string (with or without its leading `?`) into decoded pairs, in
+/// order, duplicates included.
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .strip_prefix('?')
+        .unwrap_or(query)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (form_decode(k), form_decode(v))
+        })
+        .collect()
+}
+
+/// Longest logo or icon URL (SPEC §1).
+pub const MAX_URL_LEN: usize = 2048;
+
+/// The rule for tenant-supplied image URLs: absolute `https://`, a plain DNS host (an
+/// optional port), no userinfo, no backslash, no whitespace or control characters,
+/// at most 2048 bytes. Stricter than browsers on purpose: every value it accepts means
+/// the same thing to every parser.
+pub fn validate_https_url(s: &str) -> Result<(), &'static str> {
+    if s.len() > MAX_URL_LEN {
+        return Err("must be at most 2048 characters");
+    }
+    let rest = s.strip_prefix("https://").ok_or("must be an absolute https:// URL")?;
+    if s
+        .bytes()
+        .any(|b| b <= b' ' || b == 0x7f || b == b'\\' || !b.is_ascii())
+    {
+        return Err("must not contain spaces, backslashes, control or non-ASCII characters");
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if authority.contains('@') {
+        return Err("must not contain a username or password");
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    if let Some(p) = port {
+        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("must have a valid port");
+        }
+    }
+    let labels_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        });
+    if !labels_ok {
+        return Err("must have a valid host name");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_decoding() {
+        assert_eq!(form_decode("a+b%20c"), "a b c");
+        assert_eq!(form_decode("%2B%2F%3D%25"), "+/=%");
+        assert_eq!(form_decode("100%"), "100%");
+        assert_eq!(form_decode("%zz%4"), "%zz%4");
+        assert_eq!(form_decode("%C3%A9"), "é");
+        assert_eq!(form_decode("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn encoding_round_trips() {
+        for s in ["a b", "+/=%&#?", "é漢字", "\r\n", "", "~-._"] {
+            assert_eq!(form_decode(&encode_component(s)), s);
+        }
+        assert_eq!(encode_component("a b&c"), "a%20b%26c");
+    }
+
+    #[test]
+    fn query_parsing_keeps_order_and_duplicates() {
+        let q = parse_query("?a=1&b=&c&a=2&&d=x%3Dy");
+        let expected = [("a", "1"), ("b", ""), ("c", ""), ("a", "2"), ("d", "x=y")];
+        assert_eq!(q.len(), expected.len());
+        for ((k, v), (ek, ev)) in q.iter().zip(expected) {
+            assert_eq!((k.as_str(), v.as_str()), (ek, ev));
+        }
+    }
+
+    #[test]
+    fn https_url_rule() {
+        for ok in [
+            "https://cdn.example.com/logo.png",
+            "https://example.com",
+            "https://example.com:8443/a?b=c#d",
+            "https://a-b.example.com/x%20y",
+        ] {
+            assert!(validate_https_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com/x",
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "//host/x",
+            "https://u:p@host/x",
+            "https://good\\@evil/x",
+            "https://",
+            "https://host:/x",
+            "https://host:99999999/x",
+            "https://-bad.com/",
+            "https://exa mple.com/",
+            "https://example.com/\n",
+            "https://ex\u{430}mple.com/",
+            "HTTPS://example.com/",
+            &format!("https://example.com/{}", "a".repeat(2048)),
+        ] {
+            assert!(validate_https_url(bad).is_err(), "{bad:?}");
+        }
+    }
+}

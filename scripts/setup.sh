@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs everything Portico needs to build, run and test, idempotently: each step
+# checks what is already there (at the pinned version) and skips it. Only the package
+# registries are reachable on our machines, so every tool comes from crates.io, npm or
+# Debian; see ../shared/TOOLCHAIN.md for why each pin is what it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+step() { printf '\n==> [setup %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step "wasm32 target"
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "already installed"
+else
+  rustup target add wasm32-unknown-unknown
+fi
+
+apt_pkgs=()
+command -v chromium >/dev/null || apt_pkgs+=(chromium)
+command -v chromedriver >/dev/null || apt_pkgs+=(chromium-driver)
+command -v brotli >/dev/null || apt_pkgs+=(brotli)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || apt_pkgs+=(postgresql)
+command -v sqlite3 >/dev/null || apt_pkgs+=(sqlite3)
+fc-list 2>/dev/null | grep -qi dejavu || apt_pkgs+=(fonts-dejavu-core)
+step "Debian packages: ${apt_pkgs[*]:-none missing}"
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}"
+fi
+
+step "trunk $TRUNK_VERSION"
+if trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+  echo "already installed"
+else
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+step "wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+if wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$" \
+  && command -v wasm-bindgen-test-runner >/dev/null; then
+  echo "already installed"
+else
+  # Not --locked: its lockfile names a crate version the registry no longer has.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+step "npm packages (binaryen's wasm-opt, playwright-core, oidc-provider, auth0)"
+if [ -f node/package-lock.json ]; then
+  if [ node/node_modules/.package-lock.json -nt node/package-lock.json ]; then
+    echo "already installed"
+  else
+    (cd node && npm ci --no-audit --no-fund)
+  fi
+fi
+
+step "cargo fetch"
+cargo fetch --locked 2>/dev/null || cargo fetch
+
+step "done"
