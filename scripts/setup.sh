@@ -50,11 +50,11 @@ else
 fi
 
 step "npm packages (binaryen's wasm-opt, playwright-core, oidc-provider, auth0)"
-if [ -f node/package-lock.json ]; then
-  if [ node/node_modules/.package-lock.json -nt node/package-lock.json ]; then
+if [ -f package-lock.json ]; then
+  if [ node_modules/.package-lock.json -nt package-lock.json ]; then
     echo "already installed"
   else
-    (cd node && npm ci --no-audit --no-fund)
+    npm ci --no-audit --no-fund
   fi
 fi
 

@@ -103,10 +103,7 @@ impl AuthorizeRequest {
             .into_iter()
             .chain([("connection", connection)])
             .chain(login_hint.map(|h| ("login_hint", h)));
-        let query = encode_pairs(
-            kept.map(|(k, v)| (k.as_str(), v.as_str()))
-                .chain(added),
-        );
+        let query = encode_pairs(kept.map(|(k, v)| (k.as_str(), v.as_str())).chain(added));
         append_query(authorize_url, &query)
     }
 }
@@ -137,7 +134,12 @@ fn append_query(base: &str, query: &str) -> String {
 
 /// The OAuth error redirect back to the application (RFC 6749 §4.1.2.1): only ever
 /// called with a `redirect_uri` that is exactly one of the client's callbacks.
-pub fn error_redirect(redirect_uri: &str, error: &str, description: &str, state: Option<&str>) -> String {
+pub fn error_redirect(
+    redirect_uri: &str,
+    error: &str,
+    description: &str,
+    state: Option<&str>,
+) -> String {
     let pairs = [("error", error), ("error_description", description)]
         .into_iter()
         .chain(state.map(|s| ("state", s)));
@@ -153,7 +155,9 @@ mod tests {
 
     #[test]
     fn first_occurrence_wins() {
-        let r = AuthorizeRequest::parse("client_id=a&redirect_uri=https%3A%2F%2Fok&redirect_uri=https%3A%2F%2Fevil");
+        let r = AuthorizeRequest::parse(
+            "client_id=a&redirect_uri=https%3A%2F%2Fok&redirect_uri=https%3A%2F%2Fevil",
+        );
         assert_eq!(r.redirect_uri(), Some("https://ok"));
         assert_eq!(r.params().len(), 2);
     }
@@ -201,7 +205,10 @@ mod tests {
     fn login_hint_replaces_the_original_only_when_given() {
         let r = AuthorizeRequest::parse("login_hint=old%40x.com&client_id=c");
         let with = r.build_redirect(AUTHORIZE, None, "db", Some("new@x.com"));
-        assert!(with.ends_with("connection=db&login_hint=new%40x.com"), "{with}");
+        assert!(
+            with.ends_with("connection=db&login_hint=new%40x.com"),
+            "{with}"
+        );
         assert_eq!(with.matches("login_hint").count(), 1);
         let without = r.build_redirect(AUTHORIZE, None, "db", None);
         assert!(without.contains("login_hint=old%40x.com"));
@@ -231,7 +238,10 @@ mod tests {
     #[test]
     fn with_organization_replaces_it() {
         let r = AuthorizeRequest::parse("client_id=c&organization=old&state=s");
-        assert_eq!(r.with_organization(Some("acme")).to_query(), "client_id=c&state=s&organization=acme");
+        assert_eq!(
+            r.with_organization(Some("acme")).to_query(),
+            "client_id=c&state=s&organization=acme"
+        );
         assert_eq!(r.with_organization(None).to_query(), "client_id=c&state=s");
     }
 }

@@ -84,7 +84,8 @@ impl HexColor {
                 Rgb::new(r * 17, g * 17, b * 17)
             }
             6 => {
-                let byte = |i: usize| Ok::<u8, &'static str>(hex(digits[i])? * 16 + hex(digits[i + 1])?);
+                let byte =
+                    |i: usize| Ok::<u8, &'static str>(hex(digits[i])? * 16 + hex(digits[i + 1])?);
                 Rgb::new(byte(0)?, byte(2)?, byte(4)?)
             }
             _ => return Err(MSG),
@@ -184,7 +185,11 @@ fn readable_on(color: Rgb, card: Rgb) -> Rgb {
     if contrast_ratio(color, card) >= MIN_UI_CONTRAST {
         return color;
     }
-    let towards = if card.luminance() > 0.5 { Rgb::BLACK } else { Rgb::WHITE };
+    let towards = if card.luminance() > 0.5 {
+        Rgb::BLACK
+    } else {
+        Rgb::WHITE
+    };
     (1..=20)
         .map(|step| color.mix(towards, step as f64 / 20.0))
         .find(|c| contrast_ratio(*c, card) >= MIN_TEXT_CONTRAST)
@@ -205,8 +210,18 @@ mod tests {
         assert_eq!(hex("#FF0000"), Rgb::new(255, 0, 0));
         assert_eq!(hex("#0a0B0c"), Rgb::new(10, 11, 12));
         for bad in [
-            "red", "#ffff", "#fffff", "fff", "#fff\n", " #fff", "#ggg", "#ｆｆｆ",
-            "#fff;background:url(https://x)", "#000}</style><script>", "rgb(0,0,0)", "#",
+            "red",
+            "#ffff",
+            "#fffff",
+            "fff",
+            "#fff\n",
+            " #fff",
+            "#ggg",
+            "#ｆｆｆ",
+            "#fff;background:url(https://x)",
+            "#000}</style><script>",
+            "rgb(0,0,0)",
+            "#",
             "",
         ] {
             assert!(HexColor::parse(bad).is_err(), "{bad:?}");
@@ -225,12 +240,23 @@ mod tests {
 
     #[test]
     fn on_primary_always_reaches_text_contrast() {
-        for c in ["#000", "#fff", "#ff0", "#777", "#0059d6", "#e11d48", "#22c55e", "#808080"] {
+        for c in [
+            "#000", "#fff", "#ff0", "#777", "#0059d6", "#e11d48", "#22c55e", "#808080",
+        ] {
             let t = Theme::new(hex(c), Rgb::WHITE);
-            assert!(contrast_ratio(t.on_primary, t.primary) >= MIN_TEXT_CONTRAST, "{c}");
+            assert!(
+                contrast_ratio(t.on_primary, t.primary) >= MIN_TEXT_CONTRAST,
+                "{c}"
+            );
         }
-        assert_eq!(Theme::new(hex("#ffff00"), Rgb::WHITE).on_primary, Rgb::BLACK);
-        assert_eq!(Theme::new(hex("#0000aa"), Rgb::WHITE).on_primary, Rgb::WHITE);
+        assert_eq!(
+            Theme::new(hex("#ffff00"), Rgb::WHITE).on_primary,
+            Rgb::BLACK
+        );
+        assert_eq!(
+            Theme::new(hex("#0000aa"), Rgb::WHITE).on_primary,
+            Rgb::WHITE
+        );
     }
 
     #[test]
@@ -247,7 +273,11 @@ mod tests {
         assert!(contrast_ratio(t.accent_dark, CARD_DARK) >= MIN_TEXT_CONTRAST);
         // Every hue and lightness ends readable on both cards.
         for v in (0..=255).step_by(17) {
-            for c in [Rgb::new(v, v, v), Rgb::new(v, 0, 255 - v), Rgb::new(255, v, 0)] {
+            for c in [
+                Rgb::new(v, v, v),
+                Rgb::new(v, 0, 255 - v),
+                Rgb::new(255, v, 0),
+            ] {
                 let t = Theme::new(c, Rgb::WHITE);
                 assert!(contrast_ratio(t.accent_light, CARD_LIGHT) >= MIN_UI_CONTRAST);
                 assert!(contrast_ratio(t.accent_dark, CARD_DARK) >= MIN_UI_CONTRAST);
@@ -266,9 +296,15 @@ mod tests {
             Theme::from_branding(Some(&colors("#fff;background:url(x)", "#000"))),
             Theme::default()
         );
-        assert_eq!(Theme::from_branding(Some(&colors("#f00", "red"))), Theme::default());
+        assert_eq!(
+            Theme::from_branding(Some(&colors("#f00", "red"))),
+            Theme::default()
+        );
         let t = Theme::from_branding(Some(&colors("#f00", "#000")));
         assert_eq!((t.primary, t.page_bg), (Rgb::new(255, 0, 0), Rgb::BLACK));
-        assert_eq!(t.css_vars()[0], ("--portico-primary", "#ff0000".to_string()));
+        assert_eq!(
+            t.css_vars()[0],
+            ("--portico-primary", "#ff0000".to_string())
+        );
     }
 }

@@ -90,9 +90,15 @@ pub struct BrandingColors {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Branding {
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none", default))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "Option::is_none", default)
+    )]
     pub logo_url: Option<String>,
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none", default))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "Option::is_none", default)
+    )]
     pub colors: Option<BrandingColors>,
 }
 
@@ -139,8 +145,14 @@ mod tests {
 
     #[test]
     fn strategies_map_to_kinds() {
-        assert_eq!(ConnectionKind::from_strategy("auth0"), ConnectionKind::Database);
-        assert_eq!(ConnectionKind::from_strategy("google-oauth2"), ConnectionKind::Social);
+        assert_eq!(
+            ConnectionKind::from_strategy("auth0"),
+            ConnectionKind::Database
+        );
+        assert_eq!(
+            ConnectionKind::from_strategy("google-oauth2"),
+            ConnectionKind::Social
+        );
         for s in ["oidc", "samlp", "okta", "waad", "adfs"] {
             assert_eq!(ConnectionKind::from_strategy(s), ConnectionKind::Enterprise);
         }

@@ -101,7 +101,9 @@ pub fn resolve_login_screen(
         (OrganizationUsage::Require, false) => match client.organization_require_behavior {
             RequireBehavior::NoPrompt => fail(ORGANIZATION_REQUIRED),
             RequireBehavior::PreLoginPrompt => Screen::Prompt { invalid: false },
-            RequireBehavior::PostLoginPrompt => Screen::Error(PageError::PostLoginPromptUnsupported),
+            RequireBehavior::PostLoginPrompt => {
+                Screen::Error(PageError::PostLoginPromptUnsupported)
+            }
         },
     }
 }
@@ -161,7 +163,12 @@ mod tests {
 
     const REQ: &str = "client_id=app&redirect_uri=https%3A%2F%2Fapp%2Fcb&state=xyz";
 
-    fn screen(usage: OrganizationUsage, behavior: RequireBehavior, requested: bool, found: bool) -> Screen {
+    fn screen(
+        usage: OrganizationUsage,
+        behavior: RequireBehavior,
+        requested: bool,
+        found: bool,
+    ) -> Screen {
         let req = AuthorizeRequest::parse(REQ);
         resolve_login_screen(&req, requested, &ctx(usage, behavior, found))
     }
@@ -171,24 +178,42 @@ mod tests {
 
     #[test]
     fn every_row_of_the_flow_table() {
-        assert_eq!(screen(Deny, NoPrompt, false, false), Screen::PersonalLogin { offer_organization: false });
+        assert_eq!(
+            screen(Deny, NoPrompt, false, false),
+            Screen::PersonalLogin {
+                offer_organization: false
+            }
+        );
         assert_eq!(
             screen(Deny, NoPrompt, true, true),
             Screen::ErrorRedirect("https://app/cb?error=invalid_request&error_description=parameter%20organization%20is%20not%20allowed%20for%20this%20client&state=xyz".into())
         );
-        assert_eq!(screen(Allow, NoPrompt, false, false), Screen::PersonalLogin { offer_organization: true });
+        assert_eq!(
+            screen(Allow, NoPrompt, false, false),
+            Screen::PersonalLogin {
+                offer_organization: true
+            }
+        );
         for usage in [Allow, Require] {
             assert_eq!(
                 screen(usage, NoPrompt, true, true),
-                Screen::OrganizationLogin { auto_redirect: Some("acme-okta".into()) }
+                Screen::OrganizationLogin {
+                    auto_redirect: Some("acme-okta".into())
+                }
             );
-            assert_eq!(screen(usage, PreLoginPrompt, true, false), Screen::Prompt { invalid: true });
+            assert_eq!(
+                screen(usage, PreLoginPrompt, true, false),
+                Screen::Prompt { invalid: true }
+            );
         }
         assert_eq!(
             screen(Require, NoPrompt, false, false),
             Screen::ErrorRedirect("https://app/cb?error=invalid_request&error_description=parameter%20organization%20is%20required%20for%20this%20client&state=xyz".into())
         );
-        assert_eq!(screen(Require, PreLoginPrompt, false, false), Screen::Prompt { invalid: false });
+        assert_eq!(
+            screen(Require, PreLoginPrompt, false, false),
+            Screen::Prompt { invalid: false }
+        );
         assert_eq!(
             screen(Require, PostLoginPrompt, false, false),
             Screen::Error(PageError::PostLoginPromptUnsupported)
@@ -200,32 +225,59 @@ mod tests {
         let mut c = ctx(Require, NoPrompt, false);
         c.redirect_uri_allowed = false;
         let req = AuthorizeRequest::parse(REQ);
-        assert_eq!(resolve_login_screen(&req, false, &c), Screen::Error(PageError::RedirectUriNotAllowed));
+        assert_eq!(
+            resolve_login_screen(&req, false, &c),
+            Screen::Error(PageError::RedirectUriNotAllowed)
+        );
         let req = AuthorizeRequest::parse("client_id=app");
         assert_eq!(
             resolve_login_screen(&req, false, &ctx(Require, NoPrompt, false)),
             Screen::Error(PageError::RedirectUriNotAllowed)
         );
         let req = AuthorizeRequest::parse("redirect_uri=x");
-        assert_eq!(resolve_login_screen(&req, false, &c), Screen::Error(PageError::MissingClientId));
+        assert_eq!(
+            resolve_login_screen(&req, false, &c),
+            Screen::Error(PageError::MissingClientId)
+        );
     }
 
     #[test]
     fn auto_redirect_only_when_nothing_is_hidden() {
         let req = AuthorizeRequest::parse(REQ);
         let mut c = ctx(Require, NoPrompt, true);
-        c.connections.push(conn("google-oauth2", ConnectionKind::Social));
-        assert_eq!(resolve_login_screen(&req, true, &c), Screen::OrganizationLogin { auto_redirect: None });
+        c.connections
+            .push(conn("google-oauth2", ConnectionKind::Social));
+        assert_eq!(
+            resolve_login_screen(&req, true, &c),
+            Screen::OrganizationLogin {
+                auto_redirect: None
+            }
+        );
         c.connections = vec![conn("db", ConnectionKind::Database)];
-        assert_eq!(resolve_login_screen(&req, true, &c), Screen::OrganizationLogin { auto_redirect: None });
+        assert_eq!(
+            resolve_login_screen(&req, true, &c),
+            Screen::OrganizationLogin {
+                auto_redirect: None
+            }
+        );
         // The request may name one of the organization's connections.
-        c.connections = vec![conn("db", ConnectionKind::Database), conn("okta", ConnectionKind::Enterprise)];
+        c.connections = vec![
+            conn("db", ConnectionKind::Database),
+            conn("okta", ConnectionKind::Enterprise),
+        ];
         let req = AuthorizeRequest::parse(&format!("{REQ}&connection=okta"));
         assert_eq!(
             resolve_login_screen(&req, true, &c),
-            Screen::OrganizationLogin { auto_redirect: Some("okta".into()) }
+            Screen::OrganizationLogin {
+                auto_redirect: Some("okta".into())
+            }
         );
         let req = AuthorizeRequest::parse(&format!("{REQ}&connection=other"));
-        assert_eq!(resolve_login_screen(&req, true, &c), Screen::OrganizationLogin { auto_redirect: None });
+        assert_eq!(
+            resolve_login_screen(&req, true, &c),
+            Screen::OrganizationLogin {
+                auto_redirect: None
+            }
+        );
     }
 }

@@ -34,9 +34,18 @@ mod tests {
 
     #[test]
     fn subdomains_under_the_base_domain() {
-        assert_eq!(org("acme.login.example.com", "login.example.com").as_deref(), Some("acme"));
-        assert_eq!(org("ACME.Login.Example.com:8443", "login.example.com").as_deref(), Some("acme"));
-        assert_eq!(org("acme.localhost:8080", "localhost").as_deref(), Some("acme"));
+        assert_eq!(
+            org("acme.login.example.com", "login.example.com").as_deref(),
+            Some("acme")
+        );
+        assert_eq!(
+            org("ACME.Login.Example.com:8443", "login.example.com").as_deref(),
+            Some("acme")
+        );
+        assert_eq!(
+            org("acme.localhost:8080", "localhost").as_deref(),
+            Some("acme")
+        );
         assert_eq!(org("acme.localhost.", "localhost").as_deref(), Some("acme"));
     }
 

@@ -141,7 +141,9 @@ mod tests {
             OrganizationName::parse(&"x".repeat(51)),
             Err(NameError::TooLong)
         );
-        for bad in ["Acme", "ac me", "acme!", "ａcme", "acme\n", "é", "a.b", "a/b"] {
+        for bad in [
+            "Acme", "ac me", "acme!", "ａcme", "acme\n", "é", "a.b", "a/b",
+        ] {
             assert_eq!(
                 OrganizationName::parse(bad),
                 Err(NameError::InvalidCharacter),
@@ -165,7 +167,14 @@ mod tests {
         assert!(validate_display_name(&"é".repeat(255)).is_ok());
         assert!(validate_display_name(&"x".repeat(256)).is_err());
         assert!(validate_display_name("").is_err());
-        for bad in ["a\u{202E}b", "a\u{2066}b", "a\u{2069}", "a\nb", "a\u{0}b", "\u{200F}x"] {
+        for bad in [
+            "a\u{202E}b",
+            "a\u{2066}b",
+            "a\u{2069}",
+            "a\nb",
+            "a\u{0}b",
+            "\u{200F}x",
+        ] {
             assert!(validate_display_name(bad).is_err(), "{bad:?}");
         }
     }

@@ -11,7 +11,10 @@ pub fn form_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' => match (bytes.get(i + 1).and_then(|b| hex_val(*b)), bytes.get(i + 2).and_then(|b| hex_val(*b))) {
+            b'%' => match (
+                bytes.get(i + 1).and_then(|b| hex_val(*b)),
+                bytes.get(i + 2).and_then(|b| hex_val(*b)),
+            ) {
                 (Some(h), Some(l)) => {
                     out.push(h * 16 + l);
                     i += 2;
@@ -77,9 +80,10 @@ pub fn validate_https_url(s: &str) -> Result<(), &'static str> {
     if s.len() > MAX_URL_LEN {
         return Err("must be at most 2048 characters");
     }
-    let rest = s.strip_prefix("https://").ok_or("must be an absolute https:// URL")?;
-    if s
-        .bytes()
+    let rest = s
+        .strip_prefix("https://")
+        .ok_or("must be an absolute https:// URL")?;
+    if s.bytes()
         .any(|b| b <= b' ' || b == 0x7f || b == b'\\' || !b.is_ascii())
     {
         return Err("must not contain spaces, backslashes, control or non-ASCII characters");

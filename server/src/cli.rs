@@ -1,0 +1,230 @@
+//! The command line (stable: scripts rely on it): `serve`, `token`, `migrate`. Every
+//! flag can also come from the environment variable of the same name.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::auth::{parse_ttl, TokenKey};
+use crate::db::Db;
+use crate::page::Assets;
+use crate::ratelimit::RateLimiter;
+use crate::state::{AppState, Config, Inner};
+
+#[derive(Parser)]
+#[command(
+    name = "portico-server",
+    version,
+    about = "Portico's directory server and login page"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the Management API, the login API and the page.
+    Serve(ServeArgs),
+    /// Print a Management API token with the given scopes.
+    Token(TokenArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(DbArgs),
+}
+
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// sqlite://FILE (default) or postgres://…
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://portico.db")]
+    pub database: String,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "PORTICO_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The page built by `trunk build --release`.
+    #[arg(long, env = "PORTICO_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Organizations are reached at NAME.DOMAIN.
+    #[arg(long, env = "PORTICO_BASE_DOMAIN")]
+    pub base_domain: Option<String>,
+    /// The authorization server users continue to; without it, /handoff.
+    #[arg(long, env = "PORTICO_AUTHORIZE_URL")]
+    pub authorize_url: Option<String>,
+    /// Create the demo tenant (idempotent).
+    #[arg(long, env = "PORTICO_DEMO")]
+    pub demo: bool,
+    /// Trust X-Forwarded-For / X-Forwarded-Host from a proxy in front.
+    #[arg(long, env = "PORTICO_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Public requests per client address per minute.
+    #[arg(long, env = "PORTICO_PUBLIC_RATE_LIMIT", default_value_t = 600)]
+    pub public_rate_limit: u32,
+    /// Management API requests per client address per minute.
+    #[arg(long, env = "PORTICO_MANAGEMENT_RATE_LIMIT", default_value_t = 1200)]
+    pub management_rate_limit: u32,
+}
+
+#[derive(Args)]
+pub struct TokenArgs {
+    /// Space-separated scopes, e.g. "create:organizations read:organizations".
+    #[arg(long)]
+    pub scopes: String,
+    /// Lifetime: 30m, 1h, 2d…
+    #[arg(long, default_value = "1h")]
+    pub ttl: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+const TOKEN_KEY_SETTING: &str = "management_token_key";
+
+/// Opens the database, migrates it, and loads (or creates) the token key.
+pub async fn open(database: &str) -> Result<(Db, TokenKey), String> {
+    let db = Db::connect(database)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", redact(database)))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    let key = db
+        .setting_or_init(TOKEN_KEY_SETTING, TokenKey::generate)
+        .await
+        .map_err(|e| format!("cannot read the token key: {e}"))?;
+    let key = TokenKey::from_base64(&key).ok_or("the stored token key is invalid")?;
+    Ok((db, key))
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+pub async fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Token(args) => {
+            let Some(ttl) = parse_ttl(&args.ttl) else {
+                eprintln!("--ttl: use a number with s, m, h or d, e.g. 1h");
+                return ExitCode::from(2);
+            };
+            match open(&args.db.database).await {
+                Ok((db, key)) => {
+                    println!("{}", key.issue(&args.scopes, ttl));
+                    db.close().await;
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Migrate(args) => {
+            init_logging();
+            match open(&args.database).await {
+                Ok((db, _)) => {
+                    tracing::info!("database is up to date");
+                    db.close().await;
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Serve(args) => {
+            init_logging();
+            match serve(args).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let (db, token_key) = open(&args.db.database).await?;
+    let assets = match Assets::load(&args.dist) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            tracing::warn!("not serving the page: {e}");
+            None
+        }
+    };
+    let config = Config {
+        base_domain: args
+            .base_domain
+            .map(|d| d.trim_end_matches('.').to_ascii_lowercase()),
+        authorize_url: args.authorize_url,
+        trust_proxy: args.trust_proxy,
+        demo: args.demo,
+    };
+    if args.demo {
+        crate::demo::seed(&db)
+            .await
+            .map_err(|e| format!("demo tenant: {e:?}"))?;
+    }
+    let state = AppState(Arc::new(Inner {
+        db: db.clone(),
+        token_key,
+        config,
+        management_limiter: RateLimiter::new(args.management_rate_limit, 60),
+        public_limiter: RateLimiter::new(args.public_rate_limit, 60),
+        assets,
+    }));
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, database = %redact(&args.db.database), "portico-server listening");
+    if args.demo {
+        crate::demo::print_urls(&addr, state.config.base_domain.as_deref());
+    }
+    let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,171 @@
+//! The one error type of the HTTP API. Every error leaves as Auth0's JSON shape
+//! `{"statusCode","error","message","errorCode"}` and never carries internal detail;
+//! the detail goes to the log.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400 with an Auth0 error code (`invalid_body`, `invalid_query_string`, …).
+    BadRequest {
+        code: &'static str,
+        message: String,
+    },
+    /// 401 `Invalid token.`
+    InvalidToken,
+    /// 403 `insufficient_scope`, naming the scope the endpoint wants.
+    InsufficientScope(&'static str),
+    /// 404 with an optional error code.
+    NotFound {
+        code: Option<&'static str>,
+        message: &'static str,
+    },
+    /// 409 for a duplicate organization name.
+    OrganizationConflict,
+    /// 409 for another duplicate (connection name, enabled connection).
+    Conflict(&'static str),
+    /// 429; `Retry-After` in seconds.
+    TooManyRequests {
+        retry_after: u64,
+    },
+    /// 503: the database cannot be reached. Never a 404, which would read as "no such
+    /// organization".
+    Unavailable,
+    Internal,
+}
+
+pub const ORGANIZATION_NOT_FOUND: &str = "No organization found by that id or name";
+
+impl ApiError {
+    pub fn invalid_body(message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code: "invalid_body",
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid_query(message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code: "invalid_query_string",
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid_uri(message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code: "invalid_uri",
+            message: message.into(),
+        }
+    }
+
+    pub fn organization_not_found() -> Self {
+        ApiError::NotFound {
+            code: None,
+            message: ORGANIZATION_NOT_FOUND,
+        }
+    }
+
+    pub fn client_not_found() -> Self {
+        ApiError::NotFound {
+            code: Some("inexistent_client"),
+            message: "Client not found.",
+        }
+    }
+
+    pub fn connection_not_found() -> Self {
+        ApiError::NotFound {
+            code: Some("inexistent_connection"),
+            message: "The connection does not exist.",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
+            ApiError::InsufficientScope(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::OrganizationConflict | ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The JSON body, exactly as clients read it.
+    pub fn body(&self) -> serde_json::Value {
+        let status = self.status();
+        let (message, code): (String, Option<&str>) = match self {
+            ApiError::BadRequest { code, message } => (message.clone(), Some(code)),
+            ApiError::InvalidToken => ("Invalid token.".into(), None),
+            ApiError::InsufficientScope(scope) => {
+                (format!("Insufficient scope; expected any of: {scope}."), Some("insufficient_scope"))
+            }
+            ApiError::NotFound { code, message } => ((*message).into(), *code),
+            ApiError::OrganizationConflict => (
+                "An organization with the same name already exists.".into(),
+                Some("organization_conflict"),
+            ),
+            ApiError::Conflict(message) => ((*message).into(), Some("conflict")),
+            ApiError::TooManyRequests { .. } => (
+                "Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.".into(),
+                Some("too_many_requests"),
+            ),
+            ApiError::Unavailable => (
+                "The service is temporarily unavailable. Try again later.".into(),
+                Some("temporarily_unavailable"),
+            ),
+            ApiError::Internal => ("Internal error.".into(), None),
+        };
+        let mut body = json!({
+            "statusCode": status.as_u16(),
+            "error": status.canonical_reason().unwrap_or(""),
+            "message": message,
+        });
+        if let Some(code) = code {
+            body["errorCode"] = code.into();
+        }
+        body
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.status(), axum::Json(self.body())).into_response();
+        if let ApiError::TooManyRequests { retry_after } = self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        res
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::error!(error = %e, "database unavailable");
+                ApiError::Unavailable
+            }
+            sqlx::Error::Database(db) if is_unavailable_code(db.code().as_deref()) => {
+                tracing::error!(error = %e, "database unavailable");
+                ApiError::Unavailable
+            }
+            _ => {
+                tracing::error!(error = %e, "database error");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+/// SQLite "unable to open"/"busy"/"I/O" and PostgreSQL connection-class and
+/// shutdown codes: the store is not there right now.
+fn is_unavailable_code(code: Option<&str>) -> bool {
+    matches!(code, Some("14" | "5" | "10" | "57P01" | "57P02" | "57P03"))
+        || code.is_some_and(|c| c.starts_with("08"))
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,57 @@
+//! What every handler shares: the store, the token key, the configuration, the rate
+//! limiters and the built page.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::auth::TokenKey;
+use crate::db::Db;
+use crate::page::Assets;
+use crate::ratelimit::RateLimiter;
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Organizations are `<name>.<base_domain>`; `None` turns subdomains off.
+    pub base_domain: Option<String>,
+    /// Where users continue (`--authorize-url`); `None` means the demo's `/handoff`.
+    pub authorize_url: Option<String>,
+    /// Trust `X-Forwarded-For`/`X-Forwarded-Host` from a proxy in front.
+    pub trust_proxy: bool,
+    /// `/` without a client shows the demo's list of things to try.
+    pub demo: bool,
+}
+
+impl Config {
+    pub fn authorize_url(&self) -> &str {
+        self.authorize_url.as_deref().unwrap_or("/handoff")
+    }
+
+    /// The origin of the authorize URL, for the CSP's `form-action`.
+    pub fn authorize_origin(&self) -> Option<&str> {
+        let url = self.authorize_url.as_deref()?;
+        let after_scheme = url.find("://")? + 3;
+        let end = url[after_scheme..]
+            .find(['/', '?', '#'])
+            .map_or(url.len(), |i| after_scheme + i);
+        Some(&url[..end])
+    }
+}
+
+pub struct Inner {
+    pub db: Db,
+    pub token_key: TokenKey,
+    pub config: Config,
+    pub management_limiter: RateLimiter,
+    pub public_limiter: RateLimiter,
+    pub assets: Option<Assets>,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,346 @@
+//! The one module that talks HTTP. Everything the page asks the server goes through
+//! here: the login context (injected into the page or fetched, SPEC §3) and email
+//! discovery. Components never build URLs or read responses.
+//!
+//! JSON is parsed by the browser (`JSON.parse`) and read field by field, which costs
+//! the wasm far less than serde_json. Unknown fields are ignored; a missing or
+//! mistyped required field is `ApiError::Malformed`.
+
+use std::time::Duration;
+
+use gloo_net::http::Request;
+use js_sys::{Array, Promise, Reflect, JSON};
+use leptos::prelude::set_timeout_with_handle;
+use portico_rules::url::encode_component;
+use portico_rules::{
+    AuthorizeRequest, Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveryMethod,
+    LoginContext, OrganizationUsage, PublicConnection, PublicOrganization, RequireBehavior,
+};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortController;
+
+use crate::browser;
+
+/// A lookup gives up after this long and offers Retry (SPEC §4).
+pub const TIMEOUT: Duration = Duration::from_secs(8);
+/// The longest `Retry-After` the page waits out by itself, once.
+const MAX_AUTO_RETRY_WAIT: u32 = 10;
+
+/// Why a lookup failed. Every variant has a message for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiError {
+    Timeout,
+    Offline,
+    Unreachable,
+    RateLimited { retry_after: u32 },
+    Server(u16),
+    Malformed,
+    UnknownClient,
+}
+
+impl ApiError {
+    pub fn message(self) -> String {
+        match self {
+            ApiError::Timeout => "The server is taking too long to answer.".into(),
+            ApiError::Offline => {
+                "You appear to be offline. Check your connection, then try again.".into()
+            }
+            ApiError::Unreachable => "We couldn't reach the login server.".into(),
+            ApiError::RateLimited { retry_after } => {
+                format!("Too many attempts. Please wait {retry_after} seconds, then try again.")
+            }
+            ApiError::Server(status) => {
+                format!("Something went wrong on our side (error {status}). Please try again in a moment.")
+            }
+            ApiError::Malformed => "The login server sent an answer we couldn't read.".into(),
+            ApiError::UnknownClient => {
+                "The application that sent you here is not registered.".into()
+            }
+        }
+    }
+}
+
+/// An organization found by email discovery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveredOrganization {
+    pub name: String,
+    pub label: String,
+}
+
+/// The context the server put into the page, if it did (`None` when served as static
+/// files, or when the script holds nothing).
+pub fn injected_context() -> Option<Result<LoginContext, ApiError>> {
+    let text = browser::element_text("portico-context")?;
+    if text.trim().is_empty() {
+        return None;
+    }
+    Some(parse_json(&text).and_then(|v| decode_context(&Obj(v))))
+}
+
+/// The context for `req`, for `organization` when given. An organization that is
+/// unknown, disabled or has no visible connection comes back as a context whose
+/// `organization` is `None` (a second request, only on that path), so the flow table
+/// can still apply the client's rules.
+pub async fn login_context(
+    req: &AuthorizeRequest,
+    organization: Option<&str>,
+) -> Result<LoginContext, ApiError> {
+    if let Some(ctx) = organization_context(req, organization).await? {
+        return Ok(ctx);
+    }
+    organization_context(req, None)
+        .await?
+        .ok_or(ApiError::Malformed)
+}
+
+/// The context for `req` with `organization`; `Ok(None)` when that organization is
+/// not one the user can log in to.
+pub async fn organization_context(
+    req: &AuthorizeRequest,
+    organization: Option<&str>,
+) -> Result<Option<LoginContext>, ApiError> {
+    let mut url = String::from("/login/context?");
+    push_param(&mut url, "client_id", req.client_id().unwrap_or_default());
+    if let Some(uri) = req.redirect_uri() {
+        push_param(&mut url, "redirect_uri", uri);
+    }
+    if let Some(org) = organization {
+        push_param(&mut url, "organization", org);
+    }
+    let (status, body) = get_json(&url).await?;
+    let body = Obj(body);
+    match status {
+        200 => decode_context(&body).map(Some),
+        404 if body.opt_str("errorCode")?.as_deref() == Some("inexistent_client") => {
+            Err(ApiError::UnknownClient)
+        }
+        404 if organization.is_some() => Ok(None),
+        404 => Err(ApiError::UnknownClient),
+        other => Err(ApiError::Server(other)),
+    }
+}
+
+/// Organizations whose connections claim the domain of `email`.
+pub async fn discover(
+    client_id: &str,
+    email: &str,
+) -> Result<Vec<DiscoveredOrganization>, ApiError> {
+    let mut url = String::from("/login/discover?");
+    push_param(&mut url, "client_id", client_id);
+    push_param(&mut url, "email", email);
+    let (status, body) = get_json(&url).await?;
+    if status != 200 {
+        return Err(ApiError::Server(status));
+    }
+    Obj(body)
+        .array("organizations")?
+        .iter()
+        .map(|o| {
+            let o = Obj(o);
+            let name = o.str("name")?;
+            let label = o.opt_str("display_name")?.unwrap_or_else(|| name.clone());
+            Ok(DiscoveredOrganization { name, label })
+        })
+        .collect()
+}
+
+fn push_param(url: &mut String, name: &str, value: &str) {
+    if !url.ends_with('?') {
+        url.push('&');
+    }
+    url.push_str(name);
+    url.push('=');
+    url.push_str(&encode_component(value));
+}
+
+/// GETs `url` and parses its JSON body, with the 8 s abort and at most one automatic
+/// retry after a 429's `Retry-After`. 5xx and unparseable bodies are errors; other
+/// statuses come back with their body for the caller to read.
+async fn get_json(url: &str) -> Result<(u16, JsValue), ApiError> {
+    let mut retried = false;
+    loop {
+        let (status, retry_after, text) = get_text(url).await?;
+        match status {
+            429 => {
+                let wait = retry_after.unwrap_or(1);
+                if retried || wait > MAX_AUTO_RETRY_WAIT {
+                    return Err(ApiError::RateLimited { retry_after: wait });
+                }
+                retried = true;
+                sleep(wait).await;
+            }
+            500..=599 => return Err(ApiError::Server(status)),
+            _ => return Ok((status, parse_json(&text)?)),
+        }
+    }
+}
+
+async fn get_text(url: &str) -> Result<(u16, Option<u32>, String), ApiError> {
+    let controller = AbortController::new().map_err(|_| ApiError::Unreachable)?;
+    let signal = controller.signal();
+    let abort = controller.clone();
+    let timer = set_timeout_with_handle(move || abort.abort(), TIMEOUT).ok();
+    let network_error = |signal: &web_sys::AbortSignal| {
+        if signal.aborted() {
+            ApiError::Timeout
+        } else if !browser::is_online() {
+            ApiError::Offline
+        } else {
+            ApiError::Unreachable
+        }
+    };
+    let result = async {
+        let res = Request::get(url)
+            .abort_signal(Some(&signal))
+            .send()
+            .await
+            .map_err(|_| network_error(&signal))?;
+        let retry_after = res
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.trim().parse().ok());
+        let text = res.text().await.map_err(|_| network_error(&signal))?;
+        Ok((res.status(), retry_after, text))
+    }
+    .await;
+    if let Some(t) = timer {
+        t.clear();
+    }
+    result
+}
+
+async fn sleep(seconds: u32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        let _ = browser::window().set_timeout_with_callback_and_timeout_and_arguments_0(
+            &resolve,
+            (seconds * 1000) as i32,
+        );
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+fn parse_json(text: &str) -> Result<JsValue, ApiError> {
+    JSON::parse(text).map_err(|_| ApiError::Malformed)
+}
+
+/// A parsed JSON object, read field by field.
+struct Obj(JsValue);
+
+impl Obj {
+    fn get(&self, key: &str) -> JsValue {
+        if !self.0.is_object() {
+            return JsValue::UNDEFINED;
+        }
+        Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn opt_str(&self, key: &str) -> Result<Option<String>, ApiError> {
+        let v = self.get(key);
+        if v.is_null() || v.is_undefined() {
+            return Ok(None);
+        }
+        v.as_string().map(Some).ok_or(ApiError::Malformed)
+    }
+
+    fn str(&self, key: &str) -> Result<String, ApiError> {
+        self.opt_str(key)?.ok_or(ApiError::Malformed)
+    }
+
+    fn bool(&self, key: &str) -> Result<bool, ApiError> {
+        self.get(key).as_bool().ok_or(ApiError::Malformed)
+    }
+
+    fn obj(&self, key: &str) -> Option<Obj> {
+        let v = self.get(key);
+        (v.is_object() && !Array::is_array(&v)).then_some(Obj(v))
+    }
+
+    fn array(&self, key: &str) -> Result<Array, ApiError> {
+        let v = self.get(key);
+        if Array::is_array(&v) {
+            Ok(Array::from(&v))
+        } else {
+            Err(ApiError::Malformed)
+        }
+    }
+
+    fn parsed<T>(&self, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, ApiError> {
+        parse(&self.str(key)?).ok_or(ApiError::Malformed)
+    }
+}
+
+fn decode_context(body: &Obj) -> Result<LoginContext, ApiError> {
+    let client = body.obj("client").ok_or(ApiError::Malformed)?;
+    let organization = match body.get("organization") {
+        v if v.is_null() || v.is_undefined() => None,
+        v => Some(decode_organization(&Obj(v))?),
+    };
+    Ok(LoginContext {
+        redirect_uri_allowed: body.bool("redirect_uri_allowed")?,
+        client: ClientInfo {
+            client_id: client.str("client_id")?,
+            name: client.str("name")?,
+            logo_uri: client.opt_str("logo_uri").ok().flatten(),
+            organization_usage: client.parsed("organization_usage", OrganizationUsage::parse)?,
+            organization_require_behavior: client
+                .parsed("organization_require_behavior", RequireBehavior::parse)?,
+            // Methods this page does not know are ignored, not an error.
+            organization_discovery_methods: client
+                .array("organization_discovery_methods")
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|m| m.as_string().and_then(|m| DiscoveryMethod::parse(&m)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        },
+        organization,
+        connections: body
+            .array("connections")?
+            .iter()
+            .map(|c| decode_connection(&Obj(c)))
+            .collect::<Result<_, _>>()?,
+        authorize_url: body.str("authorize_url")?,
+    })
+}
+
+fn decode_organization(o: &Obj) -> Result<PublicOrganization, ApiError> {
+    Ok(PublicOrganization {
+        id: o.str("id")?,
+        name: o.str("name")?,
+        display_name: o.opt_str("display_name")?,
+        branding: o.obj("branding").map(|b| decode_branding(&b)),
+    })
+}
+
+/// Branding is decoration: a malformed part is dropped (default theme, no logo), never
+/// a reason to fail the page.
+fn decode_branding(b: &Obj) -> Branding {
+    Branding {
+        logo_url: b.opt_str("logo_url").ok().flatten(),
+        colors: b.obj("colors").and_then(|c| {
+            Some(BrandingColors {
+                primary: c.str("primary").ok()?,
+                page_background: c.str("page_background").ok()?,
+            })
+        }),
+    }
+}
+
+fn decode_connection(c: &Obj) -> Result<PublicConnection, ApiError> {
+    let name = c.str("name")?;
+    let strategy = c.str("strategy")?;
+    let kind = c
+        .opt_str("kind")?
+        .and_then(|k| ConnectionKind::parse(&k))
+        .unwrap_or_else(|| ConnectionKind::from_strategy(&strategy));
+    Ok(PublicConnection {
+        display_name: c.opt_str("display_name")?.unwrap_or_else(|| name.clone()),
+        name,
+        strategy,
+        icon_url: c.opt_str("icon_url").ok().flatten(),
+        kind,
+        is_signup_enabled: c.get("is_signup_enabled").as_bool().unwrap_or(false),
+    })
+}
