@@ -11,7 +11,6 @@ use std::time::Duration;
 use gloo_net::http::Request;
 use js_sys::{Array, Promise, Reflect, JSON};
 use leptos::prelude::set_timeout_with_handle;
-use portico_rules::url::encode_component;
 use portico_rules::{
     AuthorizeRequest, Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveryMethod,
     LoginContext, OrganizationUsage, PublicConnection, PublicOrganization, RequireBehavior,
@@ -100,15 +99,12 @@ pub async fn organization_context(
     req: &AuthorizeRequest,
     organization: Option<&str>,
 ) -> Result<Option<LoginContext>, ApiError> {
-    let mut url = String::from("/login/context?");
-    push_param(&mut url, "client_id", req.client_id().unwrap_or_default());
-    if let Some(uri) = req.redirect_uri() {
-        push_param(&mut url, "redirect_uri", uri);
-    }
-    if let Some(org) = organization {
-        push_param(&mut url, "organization", org);
-    }
-    let (status, body) = get_json(&url).await?;
+    let params = [
+        Some(("client_id", req.client_id().unwrap_or_default())),
+        req.redirect_uri().map(|uri| ("redirect_uri", uri)),
+        organization.map(|org| ("organization", org)),
+    ];
+    let (status, body) = get_json("/login/context", params.into_iter().flatten()).await?;
     let body = Obj(body);
     match status {
         200 => decode_context(&body).map(Some),
@@ -126,10 +122,8 @@ pub async fn discover(
     client_id: &str,
     email: &str,
 ) -> Result<Vec<DiscoveredOrganization>, ApiError> {
-    let mut url = String::from("/login/discover?");
-    push_param(&mut url, "client_id", client_id);
-    push_param(&mut url, "email", email);
-    let (status, body) = get_json(&url).await?;
+    let params = [("client_id", client_id), ("email", email)];
+    let (status, body) = get_json("/login/discover", params.into_iter()).await?;
     if status != 200 {
         return Err(ApiError::Server(status));
     }
@@ -145,22 +139,16 @@ pub async fn discover(
         .collect()
 }
 
-fn push_param(url: &mut String, name: &str, value: &str) {
-    if !url.ends_with('?') {
-        url.push('&');
-    }
-    url.push_str(name);
-    url.push('=');
-    url.push_str(&encode_component(value));
-}
-
-/// GETs `url` and parses its JSON body, with the 8 s abort and at most one automatic
+/// GETs `path` with the query `params` and parses its JSON body, with the 8 s abort and at most one automatic
 /// retry after a 429's `Retry-After`. 5xx and unparseable bodies are errors; other
 /// statuses come back with their body for the caller to read.
-async fn get_json(url: &str) -> Result<(u16, JsValue), ApiError> {
+async fn get_json<'a>(
+    path: &str,
+    params: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> Result<(u16, JsValue), ApiError> {
     let mut retried = false;
     loop {
-        let (status, retry_after, text) = get_text(url).await?;
+        let (status, retry_after, text) = get_text(path, params.clone()).await?;
         match status {
             429 => {
                 let wait = retry_after.unwrap_or(1);
@@ -176,7 +164,10 @@ async fn get_json(url: &str) -> Result<(u16, JsValue), ApiError> {
     }
 }
 
-async fn get_text(url: &str) -> Result<(u16, Option<u32>, String), ApiError> {
+async fn get_text<'a>(
+    path: &str,
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<(u16, Option<u32>, String), ApiError> {
     let controller = AbortController::new().map_err(|_| ApiError::Unreachable)?;
     let signal = controller.signal();
     let abort = controller.clone();
@@ -191,7 +182,8 @@ async fn get_text(url: &str) -> Result<(u16, Option<u32>, String), ApiError> {
         }
     };
     let result = async {
-        let res = Request::get(url)
+        let res = Request::get(path)
+            .query(params)
             .abort_signal(Some(&signal))
             .send()
             .await

@@ -130,6 +130,11 @@ impl Db {
         Ok(())
     }
 
+    /// Runs one statement as it is (administration: tests create databases with it).
+    pub async fn execute_raw(&self, sql: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(sql).execute(&self.pool).await.map(|_| ())
+    }
+
     pub async fn ping(&self) -> ApiResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())

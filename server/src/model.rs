@@ -412,7 +412,7 @@ impl ConnectionInput {
                 Ok::<_, crate::error::ApiError>(d)
             })
             .transpose()?;
-        let options = body.take("options").map(|v| parse_options(v)).transpose()?;
+        let options = body.take("options").map(parse_options).transpose()?;
         let enabled_clients = body.string_array("enabled_clients")?;
         let is_domain_connection = body.bool("is_domain_connection")?;
         Ok(Self {

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up and runs Portico with the demo tenant: installs what is missing, builds the
+# page (release) and the server, then serves both on one port and prints URLs to try.
+# Extra arguments go to `portico-server serve` (e.g. --addr 127.0.0.1:9090).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+scripts/setup.sh
+echo "==> building the page (trunk build --release)"
+trunk build --release
+echo "==> building the server"
+cargo build --release -p portico-server
+exec target/release/portico-server serve \
+  --addr "${PORTICO_ADDR:-127.0.0.1:8080}" \
+  --database "${DATABASE_URL:-sqlite://portico-demo.db}" \
+  --dist dist --base-domain localhost --demo "$@"
