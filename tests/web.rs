@@ -14,7 +14,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn param(url: &str, name: &str) -> Vec<String> {
     let q = url.split_once('?').map_or("", |(_, q)| q);
-    parse_query(q).into_iter().filter(|(k, _)| k == name).map(|(_, v)| v).collect()
+    parse_query(q)
+        .into_iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .collect()
 }
 
 // ---- the flow table ---------------------------------------------------------------
@@ -22,18 +26,35 @@ fn param(url: &str, name: &str) -> Vec<String> {
 #[wasm_bindgen_test]
 async fn deny_without_organization_is_the_personal_login() {
     capture_navigation();
-    stub_fetch(&script(&[ok(&context("deny", "no_prompt", None, &[DATABASE, GOOGLE]))]));
+    stub_fetch(&script(&[ok(&context(
+        "deny",
+        "no_prompt",
+        None,
+        &[DATABASE, GOOGLE],
+    ))]));
     let page = mount(&request_query(""), None).await;
-    page.wait_text("Log in to continue to Acme Analytics", 2).await;
+    page.wait_text("Log in to continue to Acme Analytics", 2)
+        .await;
     assert!(page.text().contains("Continue with Google"));
     assert!(!page.text().contains("Sign in with your organization"));
-    assert_eq!(requests_made(), vec![format!("/login/context?client_id=app&redirect_uri={}", portico_rules::url::encode_component(CB))]);
+    assert_eq!(
+        requests_made(),
+        vec![format!(
+            "/login/context?client_id=app&redirect_uri={}",
+            portico_rules::url::encode_component(CB)
+        )]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn deny_with_organization_returns_the_error_to_the_application() {
     capture_navigation();
-    stub_fetch(&script(&[ok(&context("deny", "no_prompt", Some(&org_json("null")), &[OKTA]))]));
+    stub_fetch(&script(&[ok(&context(
+        "deny",
+        "no_prompt",
+        Some(&org_json("null")),
+        &[OKTA],
+    ))]));
     let page = mount(&request_query("&organization=acme"), None).await;
     page.wait_text("Returning you to", 2).await;
     let nav = navigations_made();
@@ -45,7 +66,12 @@ async fn deny_with_organization_returns_the_error_to_the_application() {
 #[wasm_bindgen_test]
 async fn allow_without_organization_offers_the_prompt() {
     capture_navigation();
-    stub_fetch(&script(&[ok(&context("allow", "no_prompt", None, &[GOOGLE]))]));
+    stub_fetch(&script(&[ok(&context(
+        "allow",
+        "no_prompt",
+        None,
+        &[GOOGLE],
+    ))]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("Sign in with your organization", 2).await;
     page.click("Sign in with your organization").await;
@@ -56,42 +82,78 @@ async fn allow_without_organization_offers_the_prompt() {
 #[wasm_bindgen_test]
 async fn organization_found_is_the_themed_organization_login() {
     capture_navigation();
-    stub_fetch(&script(&[ok(&context("require", "no_prompt", Some(&org_json(BRANDING)), &[DATABASE, OKTA, GOOGLE]))]));
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "no_prompt",
+        Some(&org_json(BRANDING)),
+        &[DATABASE, OKTA, GOOGLE],
+    ))]));
     let page = mount(&request_query("&organization=acme"), None).await;
-    page.wait_text("Log in to Acme Corp to continue to Acme Analytics", 2).await;
+    page.wait_text("Log in to Acme Corp to continue to Acme Analytics", 2)
+        .await;
     // Theme: custom properties set, and the computed colours follow them.
     assert_eq!(root_var("--portico-primary"), "#0b5cd5");
     assert_eq!(root_var("--portico-page-bg"), "#e6eefb");
     assert_eq!(root_var("--portico-on-primary"), "#ffffff");
-    assert_eq!(computed(".button--primary", "background-color"), "rgb(11, 92, 213)");
+    assert_eq!(
+        computed(".button--primary", "background-color"),
+        "rgb(11, 92, 213)"
+    );
     assert_eq!(computed(".button--primary", "color"), "rgb(255, 255, 255)");
     assert_eq!(computed("body", "background-color"), "rgb(230, 238, 251)");
     // Logo: alt is the display name, no referrer, in a reserved box.
     let img = page.query(".logo img").expect("logo");
     assert_eq!(img.get_attribute("alt").as_deref(), Some("Acme Corp"));
-    assert_eq!(img.get_attribute("referrerpolicy").as_deref(), Some("no-referrer"));
+    assert_eq!(
+        img.get_attribute("referrerpolicy").as_deref(),
+        Some("no-referrer")
+    );
     assert_eq!(computed(".logo", "height"), "64px");
     // Tenant text is isolated.
-    let bdis: Vec<_> = page.all("bdi").iter().map(|b| b.text_content().unwrap()).collect();
-    assert!(bdis.contains(&"Acme Corp".to_owned()) && bdis.contains(&"Acme Okta".to_owned()), "{bdis:?}");
+    let bdis: Vec<_> = page
+        .all("bdi")
+        .iter()
+        .map(|b| b.text_content().unwrap())
+        .collect();
+    assert!(
+        bdis.contains(&"Acme Corp".to_owned()) && bdis.contains(&"Acme Okta".to_owned()),
+        "{bdis:?}"
+    );
     // One button per connection with an icon, the database one with an email field.
-    for label in ["Continue with Email and password", "Continue with Acme Okta", "Continue with Google"] {
-        assert!(page.button(label).query_selector("svg").unwrap().is_some(), "{label}");
+    for label in [
+        "Continue with Email and password",
+        "Continue with Acme Okta",
+        "Continue with Google",
+    ] {
+        assert!(
+            page.button(label).query_selector("svg").unwrap().is_some(),
+            "{label}"
+        );
     }
     assert!(page.query("input[type=email]").is_some());
-    assert!(navigations_made().is_empty(), "no auto-redirect with several connections");
+    assert!(
+        navigations_made().is_empty(),
+        "no auto-redirect with several connections"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn organization_not_found_prompts_again_without_saying_more() {
     capture_navigation();
-    stub_fetch(&script(&[step(404, NOT_FOUND_ORG, ""), ok(&context("require", "pre_login_prompt", None, &[]))]));
+    stub_fetch(&script(&[
+        step(404, NOT_FOUND_ORG, ""),
+        ok(&context("require", "pre_login_prompt", None, &[])),
+    ]));
     let page = mount(&request_query("&organization=nope"), None).await;
-    page.wait_text("The organization you entered is invalid", 2).await;
+    page.wait_text("The organization you entered is invalid", 2)
+        .await;
     assert!(page.text().contains("Enter your organization"));
     assert_eq!(requests_made().len(), 2);
     let alert = page.query("[role=alert]").unwrap();
-    assert_eq!(alert.text_content().unwrap(), "The organization you entered is invalid");
+    assert_eq!(
+        alert.text_content().unwrap(),
+        "The organization you entered is invalid"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -103,25 +165,41 @@ async fn require_no_prompt_without_organization_returns_the_error() {
     let nav = navigations_made();
     assert_eq!(nav.len(), 1);
     assert_eq!(param(&nav[0], "error"), ["invalid_request"]);
-    assert_eq!(param(&nav[0], "error_description"), ["parameter organization is required for this client"]);
+    assert_eq!(
+        param(&nav[0], "error_description"),
+        ["parameter organization is required for this client"]
+    );
     assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
 }
 
 #[wasm_bindgen_test]
 async fn require_pre_login_prompt_shows_the_prompt() {
-    stub_fetch(&script(&[ok(&context("require", "pre_login_prompt", None, &[]))]));
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "pre_login_prompt",
+        None,
+        &[],
+    ))]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("Enter your organization", 2).await;
     let label = page.query("label[for=organization]").unwrap();
     assert_eq!(label.text_content().unwrap(), "Organization name or email");
     assert!(page.query("form input#organization").is_some());
-    assert_eq!(page.button("Continue").get_attribute("type").as_deref(), Some("submit"));
+    assert_eq!(
+        page.button("Continue").get_attribute("type").as_deref(),
+        Some("submit")
+    );
 }
 
 #[wasm_bindgen_test]
 async fn post_login_prompt_is_a_clear_error() {
     capture_navigation();
-    stub_fetch(&script(&[ok(&context("require", "post_login_prompt", None, &[]))]));
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "post_login_prompt",
+        None,
+        &[],
+    ))]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("post_login_prompt", 2).await;
     assert!(navigations_made().is_empty());
@@ -130,16 +208,24 @@ async fn post_login_prompt_is_a_clear_error() {
 #[wasm_bindgen_test]
 async fn unregistered_redirect_uri_goes_nowhere() {
     capture_navigation();
-    let ctx = context("require", "no_prompt", None, &[]).replace("\"redirect_uri_allowed\":true", "\"redirect_uri_allowed\":false");
+    let ctx = context("require", "no_prompt", None, &[]).replace(
+        "\"redirect_uri_allowed\":true",
+        "\"redirect_uri_allowed\":false",
+    );
     stub_fetch(&script(&[ok(&ctx)]));
     let page = mount(&request_query(""), None).await;
-    page.wait_text("not one of its registered callback URLs", 2).await;
+    page.wait_text("not one of its registered callback URLs", 2)
+        .await;
     assert!(navigations_made().is_empty());
 }
 
 #[wasm_bindgen_test]
 async fn unknown_and_missing_client() {
-    stub_fetch(&script(&[step(404, r#"{"statusCode":404,"error":"Not Found","message":"Client not found.","errorCode":"inexistent_client"}"#, "")]));
+    stub_fetch(&script(&[step(
+        404,
+        r#"{"statusCode":404,"error":"Not Found","message":"Client not found.","errorCode":"inexistent_client"}"#,
+        "",
+    )]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("is not registered", 2).await;
     drop(page);
@@ -155,7 +241,12 @@ async fn unknown_and_missing_client() {
 async fn injected_context_renders_with_zero_requests() {
     capture_navigation();
     stub_fetch("[]");
-    let ctx = context("require", "no_prompt", Some(&org_json(BRANDING)), &[DATABASE, GOOGLE]);
+    let ctx = context(
+        "require",
+        "no_prompt",
+        Some(&org_json(BRANDING)),
+        &[DATABASE, GOOGLE],
+    );
     let page = mount(&request_query("&organization=acme"), Some(&ctx)).await;
     page.wait_text("Log in to Acme Corp", 1).await;
     assert_eq!(root_var("--portico-primary"), "#0b5cd5");
@@ -166,18 +257,35 @@ async fn injected_context_renders_with_zero_requests() {
 
 #[wasm_bindgen_test]
 async fn prompt_validates_before_any_request() {
-    stub_fetch(&script(&[ok(&context("require", "pre_login_prompt", None, &[]))]));
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "pre_login_prompt",
+        None,
+        &[],
+    ))]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("Enter your organization", 2).await;
     for (input, message) in [
         ("", "Enter your organization name."),
-        ("acme corp", "Organization names use only lowercase letters, digits, '_' and '-'."),
-        (&"x".repeat(51), "Organization names are at most 50 characters."),
+        (
+            "acme corp",
+            "Organization names use only lowercase letters, digits, '_' and '-'.",
+        ),
+        (
+            &"x".repeat(51),
+            "Organization names are at most 50 characters.",
+        ),
     ] {
         page.type_into("#organization", input).await;
         page.click("Continue").await;
         page.wait_text(message, 1).await;
-        assert_eq!(page.query("#organization").unwrap().get_attribute("aria-invalid").as_deref(), Some("true"));
+        assert_eq!(
+            page.query("#organization")
+                .unwrap()
+                .get_attribute("aria-invalid")
+                .as_deref(),
+            Some("true")
+        );
     }
     assert_eq!(requests_made().len(), 1, "only the initial context");
 }
@@ -188,16 +296,27 @@ async fn prompt_looks_up_and_keeps_the_url_in_step() {
     stub_fetch(&script(&[
         ok(&context("require", "pre_login_prompt", None, &[])),
         step(404, NOT_FOUND_ORG, ""),
-        ok(&context("require", "pre_login_prompt", Some(&org_json(BRANDING)), &[DATABASE, OKTA])),
+        ok(&context(
+            "require",
+            "pre_login_prompt",
+            Some(&org_json(BRANDING)),
+            &[DATABASE, OKTA],
+        )),
     ]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("Enter your organization", 2).await;
     page.type_into("#organization", "  NoPe ").await;
     page.click("Continue").await;
-    page.wait_text("The organization you entered is invalid", 2).await;
-    assert!(address_query().ends_with("&organization=nope"), "{}", address_query());
+    page.wait_text("The organization you entered is invalid", 2)
+        .await;
+    assert!(
+        address_query().ends_with("&organization=nope"),
+        "{}",
+        address_query()
+    );
     // What was typed is still there.
-    let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(page.query("#organization").unwrap());
+    let input: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::unchecked_into(page.query("#organization").unwrap());
     assert_eq!(input.value(), "nope");
     page.type_into("#organization", "ACME").await;
     page.click("Continue").await;
@@ -205,9 +324,17 @@ async fn prompt_looks_up_and_keeps_the_url_in_step() {
     assert!(address_query().ends_with("&organization=acme"));
     let reqs = requests_made();
     assert_eq!(reqs.len(), 3);
-    assert!(reqs[1].ends_with("&organization=nope") && reqs[2].ends_with("&organization=acme"), "{reqs:?}");
+    assert!(
+        reqs[1].ends_with("&organization=nope") && reqs[2].ends_with("&organization=acme"),
+        "{reqs:?}"
+    );
     // Back goes to the prompt (the address without the organization).
-    web_sys::window().unwrap().history().unwrap().back().unwrap();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
     sleep(Duration::from_millis(200)).await;
     assert!(address_query().ends_with("&organization=nope"));
 }
@@ -218,7 +345,12 @@ async fn email_discovery_one_and_several() {
     stub_fetch(&script(&[
         ok(&context("require", "pre_login_prompt", None, &[])),
         ok(r#"{"organizations":[{"name":"acme","display_name":"Acme Corp"}]}"#),
-        ok(&context("require", "pre_login_prompt", Some(&org_json(BRANDING)), &[DATABASE, OKTA])),
+        ok(&context(
+            "require",
+            "pre_login_prompt",
+            Some(&org_json(BRANDING)),
+            &[DATABASE, OKTA],
+        )),
     ]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("Enter your organization", 2).await;
@@ -230,7 +362,9 @@ async fn email_discovery_one_and_several() {
 
     stub_fetch(&script(&[
         ok(&context("require", "pre_login_prompt", None, &[])),
-        ok(r#"{"organizations":[{"name":"acme","display_name":"Acme Corp"},{"name":"acme-eu","display_name":"Acme Europe"}],"extra":1}"#),
+        ok(
+            r#"{"organizations":[{"name":"acme","display_name":"Acme Corp"},{"name":"acme-eu","display_name":"Acme Europe"}],"extra":1}"#,
+        ),
     ]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("Enter your organization", 2).await;
@@ -245,8 +379,17 @@ async fn email_discovery_one_and_several() {
 #[wasm_bindgen_test]
 async fn continuing_builds_the_redirect_once() {
     capture_navigation();
-    stub_fetch(&script(&[ok(&context("require", "no_prompt", Some(&org_json(BRANDING)), &[DATABASE, OKTA]))]));
-    let page = mount(&request_query("&organization=acme&prompt=login&foo=%E2%9C%93"), None).await;
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "no_prompt",
+        Some(&org_json(BRANDING)),
+        &[DATABASE, OKTA],
+    ))]));
+    let page = mount(
+        &request_query("&organization=acme&prompt=login&foo=%E2%9C%93"),
+        None,
+    )
+    .await;
     page.wait_text("Continue with Acme Okta", 2).await;
     let okta = page.button("Continue with Acme Okta");
     okta.click();
@@ -279,21 +422,37 @@ async fn continuing_builds_the_redirect_once() {
     assert!(!okta.has_attribute("disabled"));
     // Remembered: only the organization's name and label.
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    assert_eq!(storage.get_item("portico.organization").unwrap().as_deref(), Some("acme"));
+    assert_eq!(
+        storage.get_item("portico.organization").unwrap().as_deref(),
+        Some("acme")
+    );
     assert_eq!(storage.length().unwrap(), 2);
 }
 
 #[wasm_bindgen_test]
 async fn database_connection_continues_with_login_hint() {
     capture_navigation();
-    stub_fetch(&script(&[ok(&context("require", "no_prompt", Some(&org_json("null")), &[DATABASE, OKTA]))]));
-    let page = mount(&request_query("&organization=acme&login_hint=old%40x.test"), None).await;
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "no_prompt",
+        Some(&org_json("null")),
+        &[DATABASE, OKTA],
+    ))]));
+    let page = mount(
+        &request_query("&organization=acme&login_hint=old%40x.test"),
+        None,
+    )
+    .await;
     page.wait_text("Email address", 2).await;
-    page.type_into("input[type=email]", " jane@acme.test ").await;
+    page.type_into("input[type=email]", " jane@acme.test ")
+        .await;
     page.click("Continue with Email and password").await;
     let nav = navigations_made();
     assert_eq!(param(&nav[0], "login_hint"), ["jane@acme.test"]);
-    assert_eq!(param(&nav[0], "connection"), ["Username-Password-Authentication"]);
+    assert_eq!(
+        param(&nav[0], "connection"),
+        ["Username-Password-Authentication"]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -308,11 +467,21 @@ async fn single_enterprise_connection_redirects_at_once_but_only_once() {
     // Back via bfcache: the page is usable, no second redirect.
     fire_bfcache_restore();
     sleep(Duration::from_millis(30)).await;
-    assert!(!page.button("Continue with Acme Okta").has_attribute("disabled"));
+    assert!(!page
+        .button("Continue with Acme Okta")
+        .has_attribute("disabled"));
     drop(page);
     // Back without bfcache (a fresh load of the same history entry): no redirect.
     stub_fetch(&script(&[ok(&ctx)]));
-    web_sys::window().unwrap().history().unwrap().replace_state(&wasm_bindgen::JsValue::from_str("portico:auto-redirected"), "").unwrap();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state(
+            &wasm_bindgen::JsValue::from_str("portico:auto-redirected"),
+            "",
+        )
+        .unwrap();
     let page = mount_here(None).await;
     page.wait_text("Continue with Acme Okta", 2).await;
     assert_eq!(navigations_made().len(), 1);
@@ -322,13 +491,22 @@ async fn single_enterprise_connection_redirects_at_once_but_only_once() {
 #[wasm_bindgen_test]
 async fn not_your_organization_returns_to_the_prompt() {
     capture_navigation();
-    stub_fetch(&script(&[ok(&context("require", "pre_login_prompt", Some(&org_json(BRANDING)), &[DATABASE, GOOGLE]))]));
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "pre_login_prompt",
+        Some(&org_json(BRANDING)),
+        &[DATABASE, GOOGLE],
+    ))]));
     let page = mount(&request_query("&organization=acme"), None).await;
     page.wait_text("Not your organization?", 2).await;
     page.click("Not your organization?").await;
     page.wait_text("Enter your organization", 1).await;
     assert!(!address_query().contains("organization="));
-    assert_eq!(root_var("--portico-primary"), "#4f46e5", "default theme again");
+    assert_eq!(
+        root_var("--portico-primary"),
+        "#4f46e5",
+        "default theme again"
+    );
 }
 
 // ---- remember -----------------------------------------------------------------------
@@ -338,11 +516,18 @@ async fn remembered_organization_offers_continue_and_forget() {
     capture_navigation();
     stub_fetch(&script(&[
         ok(&context("require", "pre_login_prompt", None, &[])),
-        ok(&context("require", "pre_login_prompt", Some(&org_json(BRANDING)), &[DATABASE, GOOGLE])),
+        ok(&context(
+            "require",
+            "pre_login_prompt",
+            Some(&org_json(BRANDING)),
+            &[DATABASE, GOOGLE],
+        )),
     ]));
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.set_item("portico.organization", "acme").unwrap();
-    storage.set_item("portico.organization_label", "Acme Corp").unwrap();
+    storage
+        .set_item("portico.organization_label", "Acme Corp")
+        .unwrap();
     let page = mount(&request_query(""), None).await;
     page.wait_text("Continue as Acme Corp", 2).await;
     page.click("Forget this organization").await;
@@ -352,9 +537,20 @@ async fn remembered_organization_offers_continue_and_forget() {
     drop(page);
     stub_fetch(&script(&[
         ok(&context("require", "pre_login_prompt", None, &[])),
-        ok(&context("require", "pre_login_prompt", Some(&org_json(BRANDING)), &[DATABASE, GOOGLE])),
+        ok(&context(
+            "require",
+            "pre_login_prompt",
+            Some(&org_json(BRANDING)),
+            &[DATABASE, GOOGLE],
+        )),
     ]));
-    web_sys::window().unwrap().local_storage().unwrap().unwrap().set_item("portico.organization", "acme").unwrap();
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item("portico.organization", "acme")
+        .unwrap();
     let page = mount(&request_query(""), None).await;
     page.wait_text("Continue as acme", 2).await;
     page.click("Continue as acme").await;
@@ -365,9 +561,13 @@ async fn remembered_organization_offers_continue_and_forget() {
 
 #[wasm_bindgen_test]
 async fn server_error_then_retry() {
-    stub_fetch(&script(&[step(503, "{}", ""), ok(&context("deny", "no_prompt", None, &[GOOGLE]))]));
+    stub_fetch(&script(&[
+        step(503, "{}", ""),
+        ok(&context("deny", "no_prompt", None, &[GOOGLE])),
+    ]));
     let page = mount(&request_query(""), None).await;
-    page.wait_text("Something went wrong on our side (error 503)", 2).await;
+    page.wait_text("Something went wrong on our side (error 503)", 2)
+        .await;
     assert!(page.query("[role=alert]").is_some());
     page.click("Retry").await;
     page.wait_text("Continue with Google", 2).await;
@@ -375,26 +575,44 @@ async fn server_error_then_retry() {
 
 #[wasm_bindgen_test]
 async fn malformed_json_and_wrong_types() {
-    stub_fetch(&script(&[ok("{not json"), ok(r#"{"redirect_uri_allowed":"yes","client":{}}"#)]));
+    stub_fetch(&script(&[
+        ok("{not json"),
+        ok(r#"{"redirect_uri_allowed":"yes","client":{}}"#),
+    ]));
     let page = mount(&request_query(""), None).await;
-    page.wait_text("The login server sent an answer we couldn't read.", 2).await;
+    page.wait_text("The login server sent an answer we couldn't read.", 2)
+        .await;
     page.click("Retry").await;
-    page.wait_text("The login server sent an answer we couldn't read.", 2).await;
+    page.wait_text("The login server sent an answer we couldn't read.", 2)
+        .await;
     assert_eq!(requests_made().len(), 2);
 }
 
 #[wasm_bindgen_test]
 async fn unknown_fields_are_ignored_and_invalid_branding_falls_back() {
     capture_navigation();
-    let org = org_json(r##"{"logo_url":"javascript:alert(1)","colors":{"primary":"#fff;background:url(https://x)","page_background":"#000}</style>"},"font":"x"}"##);
-    let ctx = context("require", "no_prompt", Some(&org), &[DATABASE, GOOGLE]).replacen('{', r#"{"future_field":[1,2,{"a":null}],"#, 1);
+    let org = org_json(
+        r##"{"logo_url":"javascript:alert(1)","colors":{"primary":"#fff;background:url(https://x)","page_background":"#000}</style>"},"font":"x"}"##,
+    );
+    let ctx = context("require", "no_prompt", Some(&org), &[DATABASE, GOOGLE]).replacen(
+        '{',
+        r#"{"future_field":[1,2,{"a":null}],"#,
+        1,
+    );
     stub_fetch(&script(&[ok(&ctx)]));
     let page = mount(&request_query("&organization=acme"), None).await;
     page.wait_text("Log in to Acme Corp", 2).await;
     assert_eq!(root_var("--portico-primary"), "#4f46e5");
     assert_eq!(root_var("--portico-page-bg"), "#eef0f4");
-    assert!(page.query(".logo img").is_none(), "an invalid logo URL is not rendered");
-    assert_eq!(computed(".logo", "height"), "64px", "the box stays reserved");
+    assert!(
+        page.query(".logo img").is_none(),
+        "an invalid logo URL is not rendered"
+    );
+    assert_eq!(
+        computed(".logo", "height"),
+        "64px",
+        "the box stays reserved"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -412,30 +630,54 @@ async fn rate_limited_retries_once_after_retry_after() {
         step(429, "{}", r#","headers":{"retry-after":"1"}"#),
     ]));
     let page = mount(&request_query(""), None).await;
-    page.wait_text("Too many attempts. Please wait 1 seconds, then try again.", 4).await;
+    page.wait_text(
+        "Too many attempts. Please wait 1 seconds, then try again.",
+        4,
+    )
+    .await;
     assert_eq!(requests_made().len(), 2, "one automatic retry at most");
 }
 
 #[wasm_bindgen_test]
 async fn offline_and_unreachable() {
-    stub_fetch(&script(&[r#"{"offline":true}"#.to_owned(), r#"{"offline":true}"#.to_owned()]));
+    stub_fetch(&script(&[
+        r#"{"offline":true}"#.to_owned(),
+        r#"{"offline":true}"#.to_owned(),
+    ]));
     set_online(false);
     let page = mount(&request_query(""), None).await;
     page.wait_text("You appear to be offline", 2).await;
     set_online(true);
     page.click("Retry").await;
-    page.wait_text("We couldn't reach the login server.", 2).await;
+    page.wait_text("We couldn't reach the login server.", 2)
+        .await;
 }
 
 #[wasm_bindgen_test]
 async fn slow_lookup_aborts_at_eight_seconds_with_retry() {
-    stub_fetch(&script(&[r#"{"hang":true}"#.to_owned(), ok(&context("deny", "no_prompt", None, &[GOOGLE]))]));
+    stub_fetch(&script(&[
+        r#"{"hang":true}"#.to_owned(),
+        ok(&context("deny", "no_prompt", None, &[GOOGLE])),
+    ]));
     let page = mount(&request_query(""), None).await;
     sleep(Duration::from_millis(400)).await;
-    assert_eq!(page.query("main").unwrap().get_attribute("aria-busy").as_deref(), Some("true"));
+    assert_eq!(
+        page.query("main")
+            .unwrap()
+            .get_attribute("aria-busy")
+            .as_deref(),
+        Some("true")
+    );
     assert!(page.query(".spinner").is_some());
-    page.wait_text("The server is taking too long to answer.", 10).await;
-    assert_eq!(page.query("main").unwrap().get_attribute("aria-busy").as_deref(), Some("false"));
+    page.wait_text("The server is taking too long to answer.", 10)
+        .await;
+    assert_eq!(
+        page.query("main")
+            .unwrap()
+            .get_attribute("aria-busy")
+            .as_deref(),
+        Some("false")
+    );
     page.click("Retry").await;
     page.wait_text("Continue with Google", 2).await;
 }

@@ -95,7 +95,8 @@ impl AuthorizeRequest {
         connection: &str,
         login_hint: Option<&str>,
     ) -> String {
-        let replaced = |k: &str| SET_BY_PORTICO.contains(&k) || (login_hint.is_some() && k == "login_hint");
+        let replaced =
+            |k: &str| SET_BY_PORTICO.contains(&k) || (login_hint.is_some() && k == "login_hint");
         let kept = self.params.iter().filter(|(k, _)| !replaced(k));
         let added = organization_id
             .map(|id| ("organization", id))

@@ -21,13 +21,20 @@ async fn tenant() -> Tenant {
     let app = app().await;
     let okta = app.connection("acme-okta", "okta", json!({"display_name": "Acme Okta", "options": {"domain_aliases": ["acme.test"], "client_id": "secret-ish"}})).await;
     let saml = app.connection("acme-saml", "samlp", json!({})).await;
-    let db = app.connection("Username-Password-Authentication", "auth0", json!({"display_name": "Email"})).await;
+    let db = app
+        .connection(
+            "Username-Password-Authentication",
+            "auth0",
+            json!({"display_name": "Email"}),
+        )
+        .await;
     let org = app
         .organization(json!({"name": "acme", "display_name": "Acme", "metadata": {"secret": "never public"},
             "branding": {"logo_url": "https://cdn.acme.test/l.png", "colors": {"primary": "#0059d6", "page_background": "#eeeeee"}},
             "enabled_connections": [{"connection_id": okta}, {"connection_id": saml, "show_as_button": false}]}))
         .await;
-    app.organization(json!({"name": "empty", "display_name": "Empty"})).await;
+    app.organization(json!({"name": "empty", "display_name": "Empty"}))
+        .await;
     app.organization(json!({"name": "hidden", "enabled_connections": [{"connection_id": saml, "show_as_button": false}]})).await;
     for (id, usage, behavior) in [
         ("deny", "deny", "no_prompt"),
@@ -36,16 +43,35 @@ async fn tenant() -> Tenant {
         ("req-none", "require", "no_prompt"),
         ("req-post", "require", "post_login_prompt"),
     ] {
-        let c = app.state.db.create_client(serde_json_to_input(json!({"name": format!("App {id}"), "callbacks": [CB],
+        let c = app
+            .state
+            .db
+            .create_client(serde_json_to_input(
+                json!({"name": format!("App {id}"), "callbacks": [CB],
             "organization_usage": usage, "organization_require_behavior": behavior,
-            "organization_discovery_methods": ["organization_name", "email"]}))).await.unwrap();
+            "organization_discovery_methods": ["organization_name", "email"]}),
+            ))
+            .await
+            .unwrap();
         // Fixed ids keep the tests readable.
-        let fixed = portico_server::model::Client { client_id: id.into(), ..c };
+        let fixed = portico_server::model::Client {
+            client_id: id.into(),
+            ..c
+        };
         app.state.db.insert_client(&fixed).await.unwrap();
     }
-    let r = app.api(Method::PATCH, &format!("/connections/{db}"), Some(json!({"enabled_clients": ["deny", "allow"]}))).await;
+    let r = app
+        .api(
+            Method::PATCH,
+            &format!("/connections/{db}"),
+            Some(json!({"enabled_clients": ["deny", "allow"]})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
-    Tenant { app, org_id: org["id"].as_str().unwrap().to_owned() }
+    Tenant {
+        app,
+        org_id: org["id"].as_str().unwrap().to_owned(),
+    }
 }
 
 fn serde_json_to_input(v: Value) -> portico_server::model::ClientInput {
@@ -68,27 +94,67 @@ async fn context_has_only_public_fields() {
     let ctx = r.json();
     assert_eq!(ctx["redirect_uri_allowed"], true);
     assert_eq!(ctx["organization"]["id"], t.org_id);
-    assert_eq!(ctx["organization"]["branding"]["colors"]["primary"], "#0059d6");
+    assert_eq!(
+        ctx["organization"]["branding"]["colors"]["primary"],
+        "#0059d6"
+    );
     assert_eq!(ctx["client"]["organization_usage"], "require");
     assert_eq!(ctx["authorize_url"], "/handoff");
     // The hidden SAML connection is not listed; okta is, with its kind.
-    let names: Vec<_> = ctx["connections"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<_> = ctx["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["acme-okta"]);
     assert_eq!(ctx["connections"][0]["kind"], "enterprise");
     let text = r.text();
-    for private in ["never public", "metadata", "callbacks", "secret-ish", "options", "domain_aliases"] {
+    for private in [
+        "never public",
+        "metadata",
+        "callbacks",
+        "secret-ish",
+        "options",
+        "domain_aliases",
+    ] {
         assert!(!text.contains(private), "{private} leaked: {text}");
     }
     // By id too.
-    assert_eq!(t.app.get(&ctx_url("req-prompt", Some(&t.org_id))).await.json()["organization"]["name"], "acme");
+    assert_eq!(
+        t.app
+            .get(&ctx_url("req-prompt", Some(&t.org_id)))
+            .await
+            .json()["organization"]["name"],
+        "acme"
+    );
     // Caching.
     assert_eq!(r.header("cache-control"), "public, max-age=60");
     let etag = r.header("etag").to_owned();
-    let again = t.app.get_with(&ctx_url("req-prompt", Some("acme")), &[("if-none-match", &etag)]).await;
+    let again = t
+        .app
+        .get_with(
+            &ctx_url("req-prompt", Some("acme")),
+            &[("if-none-match", &etag)],
+        )
+        .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     // A redirect_uri that is not registered, exactly.
-    for other in ["https://app.test/callback/", "https://APP.test/callback", "https://app.test:443/callback", "https://app.test/callback?x=1", "https://app.test/%2E%2E/callback", "https://app.test/Callback"] {
-        let r = t.app.get(&format!("/login/context?client_id=req-prompt&redirect_uri={}", enc(other))).await;
+    for other in [
+        "https://app.test/callback/",
+        "https://APP.test/callback",
+        "https://app.test:443/callback",
+        "https://app.test/callback?x=1",
+        "https://app.test/%2E%2E/callback",
+        "https://app.test/Callback",
+    ] {
+        let r = t
+            .app
+            .get(&format!(
+                "/login/context?client_id=req-prompt&redirect_uri={}",
+                enc(other)
+            ))
+            .await;
         assert_eq!(r.json()["redirect_uri_allowed"], false, "{other}");
     }
 }
@@ -105,23 +171,41 @@ async fn unknown_empty_and_hidden_organizations_are_indistinguishable() {
         replies.push(t.app.get(u).await);
     }
     // Deleted organizations too.
-    let gone = t.app.organization(json!({"name": "gone", "enabled_connections": []})).await;
-    t.app.api(Method::DELETE, &format!("/organizations/{}", gone["id"].as_str().unwrap()), None).await;
+    let gone = t
+        .app
+        .organization(json!({"name": "gone", "enabled_connections": []}))
+        .await;
+    t.app
+        .api(
+            Method::DELETE,
+            &format!("/organizations/{}", gone["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
     replies.push(t.app.get(&ctx_url("req-prompt", Some("gone"))).await);
     for r in &replies {
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert_eq!(r.bytes, replies[0].bytes);
         assert_eq!(r.header("cache-control"), "no-store");
     }
-    assert_eq!(replies[0].json(), json!({"statusCode": 404, "error": "Not Found", "message": "No organization found by that id or name"}));
+    assert_eq!(
+        replies[0].json(),
+        json!({"statusCode": 404, "error": "Not Found", "message": "No organization found by that id or name"})
+    );
     let unknown_client = t.app.get(&ctx_url("who", None)).await;
     assert_eq!(unknown_client.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown_client.json()["errorCode"], "inexistent_client");
     let missing = t.app.get("/login/context").await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
-    assert_eq!(missing.json()["message"], "Query validation error: 'Missing required property: client_id'.");
+    assert_eq!(
+        missing.json()["message"],
+        "Query validation error: 'Missing required property: client_id'."
+    );
     let extra = t.app.get("/login/context?client_id=deny&token=x").await;
-    assert_eq!(extra.json()["message"], "Query validation error: 'Additional properties not allowed: token'.");
+    assert_eq!(
+        extra.json()["message"],
+        "Query validation error: 'Additional properties not allowed: token'."
+    );
 }
 
 #[tokio::test]
@@ -129,7 +213,10 @@ async fn personal_connections_come_from_enabled_clients() {
     let t = tenant().await;
     let ctx = t.app.get(&ctx_url("deny", None)).await.json();
     assert!(ctx["organization"].is_null());
-    assert_eq!(ctx["connections"][0]["name"], "Username-Password-Authentication");
+    assert_eq!(
+        ctx["connections"][0]["name"],
+        "Username-Password-Authentication"
+    );
     assert_eq!(ctx["connections"][0]["kind"], "database");
     let ctx = t.app.get(&ctx_url("req-prompt", None)).await.json();
     assert_eq!(ctx["connections"], json!([]));
@@ -138,16 +225,33 @@ async fn personal_connections_come_from_enabled_clients() {
 #[tokio::test]
 async fn email_discovery() {
     let t = tenant().await;
-    let r = t.app.get("/login/discover?client_id=req-prompt&email=jane%40ACME.test").await.json();
-    assert_eq!(r, json!({"organizations": [{"name": "acme", "display_name": "Acme"}]}));
-    let none = t.app.get("/login/discover?client_id=req-prompt&email=jane%40other.test").await.json();
+    let r = t
+        .app
+        .get("/login/discover?client_id=req-prompt&email=jane%40ACME.test")
+        .await
+        .json();
+    assert_eq!(
+        r,
+        json!({"organizations": [{"name": "acme", "display_name": "Acme"}]})
+    );
+    let none = t
+        .app
+        .get("/login/discover?client_id=req-prompt&email=jane%40other.test")
+        .await
+        .json();
     assert_eq!(none, json!({"organizations": []}));
-    let r = t.app.get("/login/discover?client_id=nope&email=a%40acme.test").await;
+    let r = t
+        .app
+        .get("/login/discover?client_id=nope&email=a%40acme.test")
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
 fn authorize(client: &str, extra: &str) -> String {
-    format!("/authorize?client_id={client}&redirect_uri={}&response_type=code&state=st%2B1{extra}", enc(CB))
+    format!(
+        "/authorize?client_id={client}&redirect_uri={}&response_type=code&state=st%2B1{extra}",
+        enc(CB)
+    )
 }
 
 fn injected(r: &Reply) -> Value {
@@ -181,7 +285,9 @@ async fn flow_table_through_authorize() {
         assert_eq!(injected(&r)["organization"]["id"], t.org_id);
     }
     // allow/require + org not found → the page (prompt with the error), no org.
-    let r = app.get(&authorize("req-prompt", "&organization=nope")).await;
+    let r = app
+        .get(&authorize("req-prompt", "&organization=nope"))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(injected(&r)["organization"].is_null());
     // require + no_prompt, no org → error redirect.
@@ -189,7 +295,10 @@ async fn flow_table_through_authorize() {
     assert_eq!(r.status, StatusCode::FOUND);
     assert!(location(&r).contains("error_description=parameter%20organization%20is%20required%20for%20this%20client&state=st%2B1"));
     // require + pre_login_prompt → the prompt.
-    assert_eq!(app.get(&authorize("req-prompt", "")).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&authorize("req-prompt", "")).await.status,
+        StatusCode::OK
+    );
     // require + post_login_prompt → an error page naming the setting.
     let r = app.get(&authorize("req-post", "")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -199,7 +308,8 @@ async fn flow_table_through_authorize() {
         "/authorize?client_id=who&redirect_uri=https%3A%2F%2Fapp.test%2Fcallback".to_owned(),
         "/authorize?redirect_uri=https%3A%2F%2Fapp.test%2Fcallback".to_owned(),
         "/authorize?client_id=req-none&redirect_uri=https%3A%2F%2Fevil.test%2Fcallback".to_owned(),
-        "/authorize?client_id=req-none&redirect_uri=https%3A%2F%2Fapp.test%2Fcallback%2F".to_owned(),
+        "/authorize?client_id=req-none&redirect_uri=https%3A%2F%2Fapp.test%2Fcallback%2F"
+            .to_owned(),
     ] {
         let r = app.get(&uri).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
@@ -212,61 +322,131 @@ async fn flow_table_through_authorize() {
 async fn subdomains_resolve_only_from_the_real_host() {
     let t = tenant().await;
     let q = format!("/?client_id=req-prompt&redirect_uri={}", enc(CB));
-    let r = t.app.get_with(&q, &[("host", "acme.login.test:8080")]).await;
+    let r = t
+        .app
+        .get_with(&q, &[("host", "acme.login.test:8080")])
+        .await;
     assert_eq!(injected(&r)["organization"]["name"], "acme");
-    assert!(r.text().contains("<meta name=\"portico-base-domain\" content=\"login.test\">"));
-    for host in ["login.test", "www.login.test", "127.0.0.1:8080", "acme.evil.test", "a.acme.login.test"] {
+    assert!(r
+        .text()
+        .contains("<meta name=\"portico-base-domain\" content=\"login.test\">"));
+    for host in [
+        "login.test",
+        "www.login.test",
+        "127.0.0.1:8080",
+        "acme.evil.test",
+        "a.acme.login.test",
+    ] {
         let r = t.app.get_with(&q, &[("host", host)]).await;
         assert!(injected(&r)["organization"].is_null(), "{host}");
     }
     // X-Forwarded-Host is not trusted without --trust-proxy.
-    let r = t.app.get_with(&q, &[("host", "login.test"), ("x-forwarded-host", "acme.login.test")]).await;
+    let r = t
+        .app
+        .get_with(
+            &q,
+            &[
+                ("host", "login.test"),
+                ("x-forwarded-host", "acme.login.test"),
+            ],
+        )
+        .await;
     assert!(injected(&r)["organization"].is_null());
 }
 
 #[tokio::test]
 async fn html_responses_carry_the_security_headers() {
     let t = tenant().await;
-    let r = t.app.get(&authorize("req-prompt", "&organization=acme")).await;
+    let r = t
+        .app
+        .get(&authorize("req-prompt", "&organization=acme"))
+        .await;
     let csp = r.header("content-security-policy").to_owned();
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_owned();
     assert!(nonce.len() >= 16);
     assert_eq!(csp, format!("default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; img-src 'self' https:; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'"));
-    assert!(r.text().contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
+    assert!(r
+        .text()
+        .contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
     assert_eq!(r.header("x-frame-options"), "DENY");
     assert_eq!(r.header("referrer-policy"), "no-referrer");
     assert_eq!(r.header("x-content-type-options"), "nosniff");
     assert_eq!(r.header("cache-control"), "no-store");
     assert_eq!(r.header("content-type"), "text/html; charset=utf-8");
     // A fresh nonce every time.
-    let r2 = t.app.get(&authorize("req-prompt", "&organization=acme")).await;
+    let r2 = t
+        .app
+        .get(&authorize("req-prompt", "&organization=acme"))
+        .await;
     assert_ne!(r2.header("content-security-policy"), csp);
     // Error pages and the handoff too.
     for uri in ["/authorize?client_id=who", "/handoff?a=1"] {
         let r = t.app.get(uri).await;
-        assert!(r.header("content-security-policy").starts_with("default-src 'none'"), "{uri}");
+        assert!(
+            r.header("content-security-policy")
+                .starts_with("default-src 'none'"),
+            "{uri}"
+        );
         assert_eq!(r.header("x-frame-options"), "DENY");
     }
     // The injected JSON cannot close its script element.
-    let patched = t.app.api(Method::PATCH, &format!("/organizations/{}", t.org_id), Some(json!({"display_name": "</script><script>alert(1)</script>"}))).await;
+    let patched = t
+        .app
+        .api(
+            Method::PATCH,
+            &format!("/organizations/{}", t.org_id),
+            Some(json!({"display_name": "</script><script>alert(1)</script>"})),
+        )
+        .await;
     assert_eq!(patched.status, StatusCode::OK);
-    let r = t.app.get(&authorize("req-prompt", "&organization=acme")).await;
+    let r = t
+        .app
+        .get(&authorize("req-prompt", "&organization=acme"))
+        .await;
     assert!(!r.text().contains("<script>alert(1)"));
-    assert_eq!(injected(&r)["organization"]["display_name"], "</script><script>alert(1)</script>");
+    assert_eq!(
+        injected(&r)["organization"]["display_name"],
+        "</script><script>alert(1)</script>"
+    );
 }
 
 #[tokio::test]
 async fn assets_are_compressed_and_typed() {
     let t = tenant().await;
-    let r = t.app.get_with("/portico-test.css", &[("accept-encoding", "gzip, br")]).await;
+    let r = t
+        .app
+        .get_with("/portico-test.css", &[("accept-encoding", "gzip, br")])
+        .await;
     assert_eq!(r.header("content-encoding"), "br");
     assert_eq!(r.header("content-type"), "text/css; charset=utf-8");
-    let r = t.app.get_with("/portico-test_bg.wasm", &[("accept-encoding", "gzip")]).await;
-    assert_eq!((r.header("content-encoding"), r.header("content-type")), ("gzip", "application/wasm"));
+    let r = t
+        .app
+        .get_with("/portico-test_bg.wasm", &[("accept-encoding", "gzip")])
+        .await;
+    assert_eq!(
+        (r.header("content-encoding"), r.header("content-type")),
+        ("gzip", "application/wasm")
+    );
     let r = t.app.get("/portico-test.js").await;
-    assert_eq!((r.header("content-encoding"), r.header("content-type")), ("", "text/javascript; charset=utf-8"));
+    assert_eq!(
+        (r.header("content-encoding"), r.header("content-type")),
+        ("", "text/javascript; charset=utf-8")
+    );
     assert_eq!(r.text(), "export default function init(){}");
-    let html = t.app.get_with(&authorize("deny", ""), &[("accept-encoding", "br;q=0, gzip")]).await;
+    let html = t
+        .app
+        .get_with(
+            &authorize("deny", ""),
+            &[("accept-encoding", "br;q=0, gzip")],
+        )
+        .await;
     assert_eq!(html.header("content-encoding"), "gzip");
     assert_eq!(t.app.get("/nope.js").await.status, StatusCode::NOT_FOUND);
 }

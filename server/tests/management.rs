@@ -21,7 +21,9 @@ fn err(r: &Reply, status: u16, code: Option<&str>, message: &str) {
 #[tokio::test]
 async fn organization_lifecycle() {
     let app = app().await;
-    let okta = app.connection("acme-okta", "okta", json!({"display_name": "Acme Okta"})).await;
+    let okta = app
+        .connection("acme-okta", "okta", json!({"display_name": "Acme Okta"}))
+        .await;
     let org = app
         .organization(json!({
             "name": "acme",
@@ -35,10 +37,15 @@ async fn organization_lifecycle() {
     assert!(id.starts_with("org_") && id.len() == 20);
     assert_eq!(org["name"], "acme");
     assert_eq!(org["branding"]["colors"]["page_background"], "#FFF");
-    assert_eq!(org["enabled_connections"][0]["connection"]["name"], "acme-okta");
+    assert_eq!(
+        org["enabled_connections"][0]["connection"]["name"],
+        "acme-okta"
+    );
     assert_eq!(org["enabled_connections"][0]["show_as_button"], true);
 
-    let got = app.api(Method::GET, &format!("/organizations/{id}"), None).await;
+    let got = app
+        .api(Method::GET, &format!("/organizations/{id}"), None)
+        .await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.json()["display_name"], "Acme, Inc.");
     assert_eq!(got.json()["metadata"]["tier"], "gold");
@@ -46,18 +53,41 @@ async fn organization_lifecycle() {
     assert_eq!(by_name.json()["id"], id);
 
     let patched = app
-        .api(Method::PATCH, &format!("/organizations/{id}"), Some(json!({"display_name": "Acme", "branding": null})))
+        .api(
+            Method::PATCH,
+            &format!("/organizations/{id}"),
+            Some(json!({"display_name": "Acme", "branding": null})),
+        )
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
     assert_eq!(patched.json()["display_name"], "Acme");
     assert!(patched.json().get("branding").is_none());
     assert_eq!(patched.json()["name"], "acme");
 
-    let del = app.api(Method::DELETE, &format!("/organizations/{id}"), None).await;
+    let del = app
+        .api(Method::DELETE, &format!("/organizations/{id}"), None)
+        .await;
     assert_eq!(del.status, StatusCode::NO_CONTENT);
-    err(&app.api(Method::GET, &format!("/organizations/{id}"), None).await, 404, None, "No organization found by that id or name");
-    err(&app.api(Method::DELETE, &format!("/organizations/{id}"), None).await, 404, None, "No organization found by that id or name");
-    err(&app.api(Method::GET, "/organizations/name/acme", None).await, 404, None, "No organization found by that id or name");
+    err(
+        &app.api(Method::GET, &format!("/organizations/{id}"), None)
+            .await,
+        404,
+        None,
+        "No organization found by that id or name",
+    );
+    err(
+        &app.api(Method::DELETE, &format!("/organizations/{id}"), None)
+            .await,
+        404,
+        None,
+        "No organization found by that id or name",
+    );
+    err(
+        &app.api(Method::GET, "/organizations/name/acme", None).await,
+        404,
+        None,
+        "No organization found by that id or name",
+    );
 }
 
 #[tokio::test]
@@ -99,17 +129,47 @@ async fn every_invalid_organization_field_is_named() {
         (json!({"name": "a", "unknown": 1}), "Payload validation error: 'Additional properties not allowed: unknown'."),
     ];
     for (body, message) in cases {
-        let r = app.api(Method::POST, "/organizations", Some(body.clone())).await;
+        let r = app
+            .api(Method::POST, "/organizations", Some(body.clone()))
+            .await;
         err(&r, 400, Some("invalid_body"), message);
     }
-    let raw = app.api_as(&app.token.clone(), Method::POST, "/api/v2/x", None).await;
+    let raw = app
+        .api_as(&app.token.clone(), Method::POST, "/api/v2/x", None)
+        .await;
     assert_eq!(raw.status, StatusCode::NOT_FOUND);
-    let not_json = app.api_as(&app.token.clone(), Method::POST, "/organizations", Some("{".into())).await;
-    err(&not_json, 400, Some("invalid_body"), "Payload validation error: 'Invalid JSON'.");
-    let array = app.api_as(&app.token.clone(), Method::POST, "/organizations", Some("[]".into())).await;
-    err(&array, 400, Some("invalid_body"), "Payload validation error: 'Expected type object but found type array'.");
+    let not_json = app
+        .api_as(
+            &app.token.clone(),
+            Method::POST,
+            "/organizations",
+            Some("{".into()),
+        )
+        .await;
+    err(
+        &not_json,
+        400,
+        Some("invalid_body"),
+        "Payload validation error: 'Invalid JSON'.",
+    );
+    let array = app
+        .api_as(
+            &app.token.clone(),
+            Method::POST,
+            "/organizations",
+            Some("[]".into()),
+        )
+        .await;
+    err(
+        &array,
+        400,
+        Some("invalid_body"),
+        "Payload validation error: 'Expected type object but found type array'.",
+    );
     // A failed create changed nothing.
-    let list = app.api(Method::GET, "/organizations?include_totals=true", None).await;
+    let list = app
+        .api(Method::GET, "/organizations?include_totals=true", None)
+        .await;
     assert_eq!(list.json()["total"], 0);
 }
 
@@ -127,22 +187,39 @@ async fn failed_writes_change_nothing() {
         ]})))
         .await;
     err(&r, 400, Some("invalid_body"), "Payload validation error: 'is_signup_enabled is only allowed for database connections' on property enabled_connections[1].is_signup_enabled.");
-    err(&app.api(Method::GET, "/organizations/name/atomic", None).await, 404, None, "No organization found by that id or name");
+    err(
+        &app.api(Method::GET, "/organizations/name/atomic", None)
+            .await,
+        404,
+        None,
+        "No organization found by that id or name",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn duplicate_names_conflict_even_when_concurrent() {
     let app = app().await;
     app.organization(json!({"name": "dup"})).await;
-    let r = app.api(Method::POST, "/organizations", Some(json!({"name": "dup"}))).await;
-    err(&r, 409, Some("organization_conflict"), "An organization with the same name already exists.");
+    let r = app
+        .api(Method::POST, "/organizations", Some(json!({"name": "dup"})))
+        .await;
+    err(
+        &r,
+        409,
+        Some("organization_conflict"),
+        "An organization with the same name already exists.",
+    );
 
     for round in 0..5 {
         let name = format!("race{round}");
         let handles: Vec<_> = (0..8)
             .map(|_| {
                 let router = app.router.clone();
-                let req = app.api_request(Method::POST, "/organizations", Some(json!({"name": name}).to_string()));
+                let req = app.api_request(
+                    Method::POST,
+                    "/organizations",
+                    Some(json!({"name": name}).to_string()),
+                );
                 tokio::spawn(async move {
                     use tower::ServiceExt;
                     router.oneshot(req).await.unwrap().status()
@@ -153,14 +230,31 @@ async fn duplicate_names_conflict_even_when_concurrent() {
         for h in handles {
             statuses.push(h.await.unwrap());
         }
-        let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
-        let conflicts = statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count();
+        let created = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        let conflicts = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count();
         assert_eq!((created, conflicts), (1, 7), "round {round}: {statuses:?}");
     }
     // Renaming onto an existing name conflicts too.
     let other = app.organization(json!({"name": "other"})).await;
-    let r = app.api(Method::PATCH, &format!("/organizations/{}", other["id"].as_str().unwrap()), Some(json!({"name": "dup"}))).await;
-    err(&r, 409, Some("organization_conflict"), "An organization with the same name already exists.");
+    let r = app
+        .api(
+            Method::PATCH,
+            &format!("/organizations/{}", other["id"].as_str().unwrap()),
+            Some(json!({"name": "dup"})),
+        )
+        .await;
+    err(
+        &r,
+        409,
+        Some("organization_conflict"),
+        "An organization with the same name already exists.",
+    );
 }
 
 #[tokio::test]
@@ -169,16 +263,39 @@ async fn paging_offset_and_checkpoint() {
     for i in 0..7 {
         app.organization(json!({"name": format!("org{i}")})).await;
     }
-    let bare = app.api(Method::GET, "/organizations?per_page=3&page=1", None).await;
+    let bare = app
+        .api(Method::GET, "/organizations?per_page=3&page=1", None)
+        .await;
     assert_eq!(bare.json().as_array().unwrap().len(), 3);
-    let totals = app.api(Method::GET, "/organizations?per_page=3&page=2&include_totals=true", None).await.json();
-    assert_eq!((totals["start"].as_i64(), totals["limit"].as_i64(), totals["total"].as_i64()), (Some(6), Some(3), Some(7)));
+    let totals = app
+        .api(
+            Method::GET,
+            "/organizations?per_page=3&page=2&include_totals=true",
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            totals["start"].as_i64(),
+            totals["limit"].as_i64(),
+            totals["total"].as_i64()
+        ),
+        (Some(6), Some(3), Some(7))
+    );
     assert_eq!(totals["organizations"].as_array().unwrap().len(), 1);
 
     let mut seen = Vec::new();
     let mut from = String::new();
     loop {
-        let page = app.api(Method::GET, &format!("/organizations?take=3&from={from}"), None).await.json();
+        let page = app
+            .api(
+                Method::GET,
+                &format!("/organizations?take=3&from={from}"),
+                None,
+            )
+            .await
+            .json();
         for o in page["organizations"].as_array().unwrap() {
             seen.push(o["name"].as_str().unwrap().to_owned());
         }
@@ -190,10 +307,27 @@ async fn paging_offset_and_checkpoint() {
     seen.sort();
     assert_eq!(seen, (0..7).map(|i| format!("org{i}")).collect::<Vec<_>>());
 
-    err(&app.api(Method::GET, "/organizations?per_page=101", None).await, 400, Some("invalid_query_string"), "Query validation error: 'Must be between 1 and 100' on property per_page.");
+    err(
+        &app.api(Method::GET, "/organizations?per_page=101", None)
+            .await,
+        400,
+        Some("invalid_query_string"),
+        "Query validation error: 'Must be between 1 and 100' on property per_page.",
+    );
     err(&app.api(Method::GET, "/organizations?per_page=abc", None).await, 400, Some("invalid_query_string"), "Query validation error: 'Expected type integer but found type string' on property per_page.");
-    err(&app.api(Method::GET, "/organizations?page=10&per_page=100", None).await, 400, Some("invalid_paging"), "Requesting page exceeds the allowed maximum of 1000 records");
-    err(&app.api(Method::GET, "/organizations?sort=name", None).await, 400, Some("invalid_query_string"), "Query validation error: 'Additional properties not allowed: sort'.");
+    err(
+        &app.api(Method::GET, "/organizations?page=10&per_page=100", None)
+            .await,
+        400,
+        Some("invalid_paging"),
+        "Requesting page exceeds the allowed maximum of 1000 records",
+    );
+    err(
+        &app.api(Method::GET, "/organizations?sort=name", None).await,
+        400,
+        Some("invalid_query_string"),
+        "Query validation error: 'Additional properties not allowed: sort'.",
+    );
     err(&app.api(Method::GET, "/organizations?include_totals=yes", None).await, 400, Some("invalid_query_string"), "Query validation error: 'Expected type boolean but found type string' on property include_totals.");
 }
 
@@ -202,49 +336,105 @@ async fn enabled_connections_crud_and_rules() {
     let app = app().await;
     let org = app.organization(json!({"name": "acme"})).await;
     let id = org["id"].as_str().unwrap();
-    let db = app.connection("Username-Password-Authentication", "auth0", json!({})).await;
+    let db = app
+        .connection("Username-Password-Authentication", "auth0", json!({}))
+        .await;
     let okta = app.connection("acme-okta", "okta", json!({})).await;
     let base = format!("/organizations/{id}/enabled_connections");
 
     let added = app.api(Method::POST, &base, Some(json!({"connection_id": db, "assign_membership_on_login": true, "is_signup_enabled": true}))).await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.text());
     assert_eq!(added.json()["connection"]["strategy"], "auth0");
-    let again = app.api(Method::POST, &base, Some(json!({"connection_id": db}))).await;
+    let again = app
+        .api(Method::POST, &base, Some(json!({"connection_id": db})))
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 
     err(&app.api(Method::POST, &base, Some(json!({"connection_id": okta, "is_signup_enabled": true, "assign_membership_on_login": true}))).await,
         400, Some("invalid_body"), "Payload validation error: 'is_signup_enabled is only allowed for database connections' on property is_signup_enabled.");
     err(&app.api(Method::POST, &base, Some(json!({"connection_id": okta, "show_as_button": "yes"}))).await,
         400, Some("invalid_body"), "Payload validation error: 'Expected type boolean but found type string' on property show_as_button.");
-    let ok = app.api(Method::POST, &base, Some(json!({"connection_id": okta, "show_as_button": false}))).await;
+    let ok = app
+        .api(
+            Method::POST,
+            &base,
+            Some(json!({"connection_id": okta, "show_as_button": false})),
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::CREATED);
 
     let list = app.api(Method::GET, &base, None).await.json();
     assert_eq!(list.as_array().unwrap().len(), 2);
-    let totals = app.api(Method::GET, &format!("{base}?include_totals=true"), None).await.json();
+    let totals = app
+        .api(Method::GET, &format!("{base}?include_totals=true"), None)
+        .await
+        .json();
     assert_eq!(totals["total"], 2);
 
     let one = app.api(Method::GET, &format!("{base}/{okta}"), None).await;
     assert_eq!(one.json()["show_as_button"], false);
-    let patched = app.api(Method::PATCH, &format!("{base}/{okta}"), Some(json!({"show_as_button": true}))).await;
+    let patched = app
+        .api(
+            Method::PATCH,
+            &format!("{base}/{okta}"),
+            Some(json!({"show_as_button": true})),
+        )
+        .await;
     assert_eq!(patched.json()["show_as_button"], true);
     err(&app.api(Method::PATCH, &format!("{base}/{db}"), Some(json!({"assign_membership_on_login": false}))).await,
         400, Some("invalid_body"), "Payload validation error: 'is_signup_enabled requires assign_membership_on_login to be true' on property is_signup_enabled.");
-    err(&app.api(Method::PATCH, &format!("{base}/{okta}"), Some(json!({"connection_id": "x"}))).await,
-        400, Some("invalid_body"), "Payload validation error: 'Additional properties not allowed: connection_id'.");
+    err(
+        &app.api(
+            Method::PATCH,
+            &format!("{base}/{okta}"),
+            Some(json!({"connection_id": "x"})),
+        )
+        .await,
+        400,
+        Some("invalid_body"),
+        "Payload validation error: 'Additional properties not allowed: connection_id'.",
+    );
 
-    assert_eq!(app.api(Method::DELETE, &format!("{base}/{okta}"), None).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.api(Method::GET, &format!("{base}/{okta}"), None).await.status, StatusCode::NOT_FOUND);
-    err(&app.api(Method::GET, "/organizations/org_0000000000000000/enabled_connections", None).await, 404, None, "No organization found by that id or name");
+    assert_eq!(
+        app.api(Method::DELETE, &format!("{base}/{okta}"), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.api(Method::GET, &format!("{base}/{okta}"), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    err(
+        &app.api(
+            Method::GET,
+            "/organizations/org_0000000000000000/enabled_connections",
+            None,
+        )
+        .await,
+        404,
+        None,
+        "No organization found by that id or name",
+    );
     err(&app.api(Method::GET, "/organizations/bad!id/enabled_connections", None).await, 400, Some("invalid_uri"),
         "Path validation error: 'String does not match pattern ^org_[A-Za-z0-9]{16}$' on property id (Organization identifier).");
 
     // At most 10.
     let org2 = app.organization(json!({"name": "many"})).await;
-    let base2 = format!("/organizations/{}/enabled_connections", org2["id"].as_str().unwrap());
+    let base2 = format!(
+        "/organizations/{}/enabled_connections",
+        org2["id"].as_str().unwrap()
+    );
     for i in 0..10 {
         let c = app.connection(&format!("c{i}"), "oidc", json!({})).await;
-        assert_eq!(app.api(Method::POST, &base2, Some(json!({"connection_id": c}))).await.status, StatusCode::CREATED);
+        assert_eq!(
+            app.api(Method::POST, &base2, Some(json!({"connection_id": c})))
+                .await
+                .status,
+            StatusCode::CREATED
+        );
     }
     let c = app.connection("c10", "oidc", json!({})).await;
     err(&app.api(Method::POST, &base2, Some(json!({"connection_id": c}))).await, 400, Some("invalid_body"),
@@ -262,7 +452,13 @@ async fn connections_and_clients_crud() {
     let cid = conn["id"].as_str().unwrap();
     assert!(cid.starts_with("con_"));
     assert_eq!(conn["realms"], json!(["acme-oidc"]));
-    let dup = app.api(Method::POST, "/connections", Some(json!({"name": "acme-oidc", "strategy": "oidc"}))).await;
+    let dup = app
+        .api(
+            Method::POST,
+            "/connections",
+            Some(json!({"name": "acme-oidc", "strategy": "oidc"})),
+        )
+        .await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     for (body, message) in [
         (json!({"name": "-bad", "strategy": "oidc"}), "Payload validation error: 'must not start or end with '-'' on property name."),
@@ -274,25 +470,68 @@ async fn connections_and_clients_crud() {
     ] {
         err(&app.api(Method::POST, "/connections", Some(body)).await, 400, Some("invalid_body"), message);
     }
-    let patched = app.api(Method::PATCH, &format!("/connections/{cid}"), Some(json!({"display_name": "Acme Single Sign-On"}))).await;
+    let patched = app
+        .api(
+            Method::PATCH,
+            &format!("/connections/{cid}"),
+            Some(json!({"display_name": "Acme Single Sign-On"})),
+        )
+        .await;
     assert_eq!(patched.json()["display_name"], "Acme Single Sign-On");
-    err(&app.api(Method::PATCH, &format!("/connections/{cid}"), Some(json!({"strategy": "saml"}))).await, 400, Some("invalid_body"),
-        "Payload validation error: 'Additional properties not allowed: strategy'.");
-    let list = app.api(Method::GET, "/connections?include_totals=true", None).await.json();
+    err(
+        &app.api(
+            Method::PATCH,
+            &format!("/connections/{cid}"),
+            Some(json!({"strategy": "saml"})),
+        )
+        .await,
+        400,
+        Some("invalid_body"),
+        "Payload validation error: 'Additional properties not allowed: strategy'.",
+    );
+    let list = app
+        .api(Method::GET, "/connections?include_totals=true", None)
+        .await
+        .json();
     assert_eq!(list["total"], 1);
-    assert_eq!(app.api(Method::GET, &format!("/connections/{cid}"), None).await.json()["name"], "acme-oidc");
+    assert_eq!(
+        app.api(Method::GET, &format!("/connections/{cid}"), None)
+            .await
+            .json()["name"],
+        "acme-oidc"
+    );
 
     // Clients.
-    let r = app.api(Method::POST, "/clients", Some(json!({"name": "My App", "callbacks": ["https://app.test/cb"],
+    let r = app
+        .api(
+            Method::POST,
+            "/clients",
+            Some(
+                json!({"name": "My App", "callbacks": ["https://app.test/cb"],
         "organization_usage": "require", "organization_require_behavior": "pre_login_prompt",
-        "organization_discovery_methods": ["organization_name", "email"]}))).await;
+        "organization_discovery_methods": ["organization_name", "email"]}),
+            ),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let client = r.json();
     let client_id = client["client_id"].as_str().unwrap();
     assert_eq!(client["organization_usage"], "require");
-    let defaults = app.api(Method::POST, "/clients", Some(json!({"name": "Plain"}))).await.json();
-    assert_eq!((defaults["organization_usage"].as_str(), defaults["organization_require_behavior"].as_str()), (Some("deny"), Some("no_prompt")));
-    assert_eq!(defaults["organization_discovery_methods"], json!(["organization_name"]));
+    let defaults = app
+        .api(Method::POST, "/clients", Some(json!({"name": "Plain"})))
+        .await
+        .json();
+    assert_eq!(
+        (
+            defaults["organization_usage"].as_str(),
+            defaults["organization_require_behavior"].as_str()
+        ),
+        (Some("deny"), Some("no_prompt"))
+    );
+    assert_eq!(
+        defaults["organization_discovery_methods"],
+        json!(["organization_name"])
+    );
     for (body, message) in [
         (json!({"name": "x", "organization_usage": "sometimes"}), "Payload validation error: 'No enum match for: \"sometimes\" (expected one of deny, allow, require)' on property organization_usage."),
         (json!({"name": "x", "organization_require_behavior": "prompt"}), "Payload validation error: 'No enum match for: \"prompt\" (expected one of no_prompt, pre_login_prompt, post_login_prompt)' on property organization_require_behavior."),
@@ -306,19 +545,69 @@ async fn connections_and_clients_crud() {
     ] {
         err(&app.api(Method::POST, "/clients", Some(body)).await, 400, Some("invalid_body"), message);
     }
-    let patched = app.api(Method::PATCH, &format!("/clients/{client_id}"), Some(json!({"organization_usage": "allow"}))).await;
+    let patched = app
+        .api(
+            Method::PATCH,
+            &format!("/clients/{client_id}"),
+            Some(json!({"organization_usage": "allow"})),
+        )
+        .await;
     assert_eq!(patched.json()["organization_usage"], "allow");
     assert_eq!(patched.json()["callbacks"], json!(["https://app.test/cb"]));
-    err(&app.api(Method::GET, "/clients/nope", None).await, 404, Some("inexistent_client"), "Client not found.");
-    err(&app.api(Method::PATCH, "/clients/nope", Some(json!({"name": "y"}))).await, 404, Some("inexistent_client"), "Client not found.");
-    assert_eq!(app.api(Method::GET, "/clients?include_totals=true", None).await.json()["total"], 2);
-    assert_eq!(app.api(Method::DELETE, &format!("/clients/{client_id}"), None).await.status, StatusCode::NO_CONTENT);
-    err(&app.api(Method::DELETE, &format!("/clients/{client_id}"), None).await, 404, Some("inexistent_client"), "Client not found.");
+    err(
+        &app.api(Method::GET, "/clients/nope", None).await,
+        404,
+        Some("inexistent_client"),
+        "Client not found.",
+    );
+    err(
+        &app.api(Method::PATCH, "/clients/nope", Some(json!({"name": "y"})))
+            .await,
+        404,
+        Some("inexistent_client"),
+        "Client not found.",
+    );
+    assert_eq!(
+        app.api(Method::GET, "/clients?include_totals=true", None)
+            .await
+            .json()["total"],
+        2
+    );
+    assert_eq!(
+        app.api(Method::DELETE, &format!("/clients/{client_id}"), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    err(
+        &app.api(Method::DELETE, &format!("/clients/{client_id}"), None)
+            .await,
+        404,
+        Some("inexistent_client"),
+        "Client not found.",
+    );
 
     // Deleting a connection removes it from organizations.
-    let org = app.organization(json!({"name": "acme", "enabled_connections": [{"connection_id": cid}]})).await;
-    assert_eq!(app.api(Method::DELETE, &format!("/connections/{cid}"), None).await.status, StatusCode::NO_CONTENT);
-    let left = app.api(Method::GET, &format!("/organizations/{}/enabled_connections", org["id"].as_str().unwrap()), None).await.json();
+    let org = app
+        .organization(json!({"name": "acme", "enabled_connections": [{"connection_id": cid}]}))
+        .await;
+    assert_eq!(
+        app.api(Method::DELETE, &format!("/connections/{cid}"), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let left = app
+        .api(
+            Method::GET,
+            &format!(
+                "/organizations/{}/enabled_connections",
+                org["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(left, json!([]));
 }
 
@@ -330,13 +619,20 @@ async fn tokens_are_checked() {
     let good = app.token("read:organizations");
     let (h, rest) = good.split_once('.').unwrap();
     let (p, sig) = rest.split_once('.').unwrap();
-    let claims: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap();
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(p)
+            .unwrap(),
+    )
+    .unwrap();
     let with = |f: &dyn Fn(&mut Value)| {
         let mut c = claims.clone();
         f(&mut c);
         format!("{h}.{}.{sig}", b64(&c.to_string()))
     };
-    let other_key = portico_server::auth::TokenKey::from_base64(&portico_server::auth::TokenKey::generate()).unwrap();
+    let other_key =
+        portico_server::auth::TokenKey::from_base64(&portico_server::auth::TokenKey::generate())
+            .unwrap();
     let cases = [
         String::new(),
         "garbage".to_owned(),
@@ -348,27 +644,68 @@ async fn tokens_are_checked() {
         format!("{good}x"),
     ];
     for token in cases {
-        let r = app.api_as(&token, Method::GET, "/organizations", None).await;
+        let r = app
+            .api_as(&token, Method::GET, "/organizations", None)
+            .await;
         err(&r, 401, None, "Invalid token.");
     }
-    assert_eq!(app.api_as(&good, Method::GET, "/organizations", None).await.status, StatusCode::OK);
+    assert_eq!(
+        app.api_as(&good, Method::GET, "/organizations", None)
+            .await
+            .status,
+        StatusCode::OK
+    );
     // Right token, wrong scope: 403 naming the scope, checked before the body.
-    let r = app.api_as(&good, Method::POST, "/organizations", Some("not json".into())).await;
-    err(&r, 403, Some("insufficient_scope"), "Insufficient scope; expected any of: create:organizations.");
+    let r = app
+        .api_as(
+            &good,
+            Method::POST,
+            "/organizations",
+            Some("not json".into()),
+        )
+        .await;
+    err(
+        &r,
+        403,
+        Some("insufficient_scope"),
+        "Insufficient scope; expected any of: create:organizations.",
+    );
     for (method, path, scope) in [
-        (Method::DELETE, "/organizations/org_0000000000000000", "delete:organizations"),
-        (Method::PATCH, "/organizations/org_0000000000000000", "update:organizations"),
-        (Method::GET, "/organizations/org_0000000000000000/enabled_connections", "read:organization_connections"),
+        (
+            Method::DELETE,
+            "/organizations/org_0000000000000000",
+            "delete:organizations",
+        ),
+        (
+            Method::PATCH,
+            "/organizations/org_0000000000000000",
+            "update:organizations",
+        ),
+        (
+            Method::GET,
+            "/organizations/org_0000000000000000/enabled_connections",
+            "read:organization_connections",
+        ),
         (Method::POST, "/connections", "create:connections"),
         (Method::GET, "/clients", "read:clients"),
     ] {
-        err(&app.api_as(&good, method, path, Some("{}".into())).await, 403, Some("insufficient_scope"), &format!("Insufficient scope; expected any of: {scope}."));
+        err(
+            &app.api_as(&good, method, path, Some("{}".into())).await,
+            403,
+            Some("insufficient_scope"),
+            &format!("Insufficient scope; expected any of: {scope}."),
+        );
     }
 }
 
 #[tokio::test]
 async fn rate_limits_are_separate_and_announced() {
-    let app = app_with(Options { management_limit: 3, public_limit: 2, ..Default::default() }).await;
+    let app = app_with(Options {
+        management_limit: 3,
+        public_limit: 2,
+        ..Default::default()
+    })
+    .await;
     for remaining in [2, 1, 0] {
         let r = app.api(Method::GET, "/organizations", None).await;
         assert_eq!(r.status, StatusCode::OK);
@@ -387,7 +724,12 @@ async fn rate_limits_are_separate_and_announced() {
     assert_eq!(public.header("x-ratelimit-remaining"), "1");
     // X-Forwarded-For is ignored without a trusted proxy: no way around the limit.
     app.get("/login/context?client_id=x").await;
-    let spoofed = app.get_with("/login/context?client_id=x", &[("x-forwarded-for", "203.0.113.9")]).await;
+    let spoofed = app
+        .get_with(
+            "/login/context?client_id=x",
+            &[("x-forwarded-for", "203.0.113.9")],
+        )
+        .await;
     assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS);
 }
 

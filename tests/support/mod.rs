@@ -74,7 +74,10 @@ pub async fn sleep(d: Duration) {
 fn parse_list(s: String) -> Vec<String> {
     // The lists are JSON arrays of strings; JSON.parse via js_sys keeps this small.
     let arr = js_sys::JSON::parse(&s).unwrap();
-    js_sys::Array::from(&arr).iter().map(|v| v.as_string().unwrap()).collect()
+    js_sys::Array::from(&arr)
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect()
 }
 
 pub fn requests_made() -> Vec<String> {
@@ -91,7 +94,10 @@ pub fn ok(body: &str) -> String {
 }
 
 pub fn step(status: u16, body: &str, extra: &str) -> String {
-    let body = js_sys::JSON::stringify(&JsValue::from_str(body)).unwrap().as_string().unwrap();
+    let body = js_sys::JSON::stringify(&JsValue::from_str(body))
+        .unwrap()
+        .as_string()
+        .unwrap();
     format!(r#"{{"status":{status},"body":{body}{extra}}}"#)
 }
 
@@ -112,7 +118,12 @@ impl Drop for Page {
             s.remove();
         }
         clear_root_style();
-        let _ = web_sys::window().unwrap().local_storage().unwrap().unwrap().clear();
+        let _ = web_sys::window()
+            .unwrap()
+            .local_storage()
+            .unwrap()
+            .unwrap()
+            .clear();
     }
 }
 
@@ -144,7 +155,10 @@ pub async fn mount_here(injected: Option<&str>) -> Page {
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone(), || portico::App().into_any());
     sleep(Duration::from_millis(30)).await;
-    Page { container, _handle: handle }
+    Page {
+        container,
+        _handle: handle,
+    }
 }
 
 impl Page {
@@ -154,7 +168,9 @@ impl Page {
 
     pub fn all(&self, selector: &str) -> Vec<Element> {
         let list = self.container.query_selector_all(selector).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into().ok())
+            .collect()
     }
 
     pub fn text(&self) -> String {
@@ -169,7 +185,10 @@ impl Page {
             }
             sleep(Duration::from_millis(20)).await;
         }
-        panic!("waited {secs}s for {needle:?}; page says: {:?}", self.text());
+        panic!(
+            "waited {secs}s for {needle:?}; page says: {:?}",
+            self.text()
+        );
     }
 
     pub fn button(&self, label: &str) -> HtmlElement {
@@ -190,7 +209,9 @@ impl Page {
         input.set_value(value);
         let init = web_sys::EventInit::new();
         init.set_bubbles(true);
-        input.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+        input
+            .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+            .unwrap();
         sleep(Duration::from_millis(10)).await;
     }
 }
@@ -201,8 +222,14 @@ pub const CB: &str = "https://app.test/callback";
 pub const AUTHORIZE: &str = "https://auth.test/authorize";
 
 pub fn client_json(usage: &str, behavior: &str, email: bool) -> String {
-    let methods = if email { r#"["organization_name","email"]"# } else { r#"["organization_name"]"# };
-    format!(r#"{{"client_id":"app","name":"Acme Analytics","logo_uri":null,"organization_usage":"{usage}","organization_require_behavior":"{behavior}","organization_discovery_methods":{methods}}}"#)
+    let methods = if email {
+        r#"["organization_name","email"]"#
+    } else {
+        r#"["organization_name"]"#
+    };
+    format!(
+        r#"{{"client_id":"app","name":"Acme Analytics","logo_uri":null,"organization_usage":"{usage}","organization_require_behavior":"{behavior}","organization_discovery_methods":{methods}}}"#
+    )
 }
 
 pub const OKTA: &str = r#"{"name":"acme-okta","display_name":"Acme Okta","strategy":"okta","icon_url":null,"kind":"enterprise","is_signup_enabled":false}"#;
@@ -210,7 +237,9 @@ pub const DATABASE: &str = r#"{"name":"Username-Password-Authentication","displa
 pub const GOOGLE: &str = r#"{"name":"google-oauth2","display_name":"Google","strategy":"google-oauth2","icon_url":null,"kind":"social","is_signup_enabled":false}"#;
 
 pub fn org_json(branding: &str) -> String {
-    format!(r#"{{"id":"org_abc123","name":"acme","display_name":"Acme Corp","branding":{branding}}}"#)
+    format!(
+        r#"{{"id":"org_abc123","name":"acme","display_name":"Acme Corp","branding":{branding}}}"#
+    )
 }
 
 pub const BRANDING: &str = r##"{"logo_url":"https://cdn.acme.test/logo.png","colors":{"primary":"#0b5cd5","page_background":"#e6eefb"}}"##;

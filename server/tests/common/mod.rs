@@ -37,7 +37,10 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            config: Config { base_domain: Some("login.test".into()), ..Default::default() },
+            config: Config {
+                base_domain: Some("login.test".into()),
+                ..Default::default()
+            },
             public_limit: 10_000,
             management_limit: 10_000,
         }
@@ -47,9 +50,16 @@ impl Default for Options {
 /// A database for one test: a temp SQLite file, or a new PostgreSQL database.
 pub async fn database() -> (String, Option<tempfile::TempDir>) {
     if let Ok(admin) = std::env::var("PORTICO_TEST_POSTGRES") {
-        let name = format!("portico_test_{}", portico_server::db::new_id("").to_lowercase());
-        let db = Db::connect(&format!("{admin}/postgres")).await.expect("postgres reachable");
-        db.execute_raw(&format!("CREATE DATABASE {name}")).await.expect("create database");
+        let name = format!(
+            "portico_test_{}",
+            portico_server::db::new_id("").to_lowercase()
+        );
+        let db = Db::connect(&format!("{admin}/postgres"))
+            .await
+            .expect("postgres reachable");
+        db.execute_raw(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
         db.close().await;
         (format!("{admin}/{name}"), None)
     } else {
@@ -65,8 +75,14 @@ pub async fn app() -> TestApp {
 
 pub async fn app_with(opts: Options) -> TestApp {
     let (url, dir) = database().await;
-    let (db, key) = portico_server::cli::open(&url).await.expect("open database");
-    let assets = Assets::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dist"))).ok();
+    let (db, key) = portico_server::cli::open(&url)
+        .await
+        .expect("open database");
+    let assets = Assets::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/dist"
+    )))
+    .ok();
     let token = key.issue(ALL_SCOPES, Duration::from_secs(3600));
     let state = AppState(Arc::new(Inner {
         db,
@@ -76,7 +92,12 @@ pub async fn app_with(opts: Options) -> TestApp {
         public_limiter: RateLimiter::new(opts.public_limit, 60),
         assets,
     }));
-    TestApp { router: portico_server::app(state.clone()), state, token, _dir: dir }
+    TestApp {
+        router: portico_server::app(state.clone()),
+        state,
+        token,
+        _dir: dir,
+    }
 }
 
 pub struct Reply {
@@ -87,13 +108,17 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.bytes)))
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.bytes)))
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -106,33 +131,53 @@ impl TestApp {
         use tower::ServiceExt;
         let mut req = req;
         if req.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
-            req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+            req.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
         }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-        Reply { status, headers, bytes }
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
     }
 
     /// A Management API call with the all-scopes token.
     pub async fn api(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        self.api_as(&self.token.clone(), method, path, body.map(|b| b.to_string())).await
+        self.api_as(
+            &self.token.clone(),
+            method,
+            path,
+            body.map(|b| b.to_string()),
+        )
+        .await
     }
 
-    pub async fn api_as(&self, token: &str, method: Method, path: &str, body: Option<String>) -> Reply {
-        self.request(build_api_request(token, method, path, body)).await
+    pub async fn api_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Reply {
+        self.request(build_api_request(token, method, path, body))
+            .await
     }
 
     /// A Management API request with the all-scopes token, for spawning.
     pub fn api_request(&self, method: Method, path: &str, body: Option<String>) -> Request<Body> {
         let mut req = build_api_request(&self.token, method, path, body);
-        req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
         req
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
-        self.request(Request::get(uri).body(Body::empty()).unwrap()).await
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
     }
 
     pub async fn get_with(&self, uri: &str, headers: &[(&str, &str)]) -> Reply {
@@ -170,13 +215,23 @@ impl TestApp {
     }
 }
 
-fn build_api_request(token: &str, method: Method, path: &str, body: Option<String>) -> Request<Body> {
-    let mut b = Request::builder().method(method).uri(format!("/api/v2{path}"));
+fn build_api_request(
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Request<Body> {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(format!("/api/v2{path}"));
     if !token.is_empty() {
         b = b.header("authorization", format!("Bearer {token}"));
     }
     match body {
-        Some(s) => b.header("content-type", "application/json").body(Body::from(s)).unwrap(),
+        Some(s) => b
+            .header("content-type", "application/json")
+            .body(Body::from(s))
+            .unwrap(),
         None => b.body(Body::empty()).unwrap(),
     }
 }
