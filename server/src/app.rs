@@ -75,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v2", management)
         .route("/healthz", get(healthz))
         .merge(public)
+        .layer(axum::middleware::from_fn(ratelimit::access_log))
         .with_state(state)
 }
 

@@ -118,3 +118,21 @@ pub async fn management(State(state): State<AppState>, req: Request, next: Next)
 pub async fn public(State(state): State<AppState>, req: Request, next: Next) -> Response {
     limit(&state.public_limiter, &state, req, next).await
 }
+
+/// One structured log line per request: method, path (never the query, which carries
+/// state, nonces and login hints), status and latency.
+pub async fn access_log(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::info!(
+        target: "access",
+        %method,
+        path = %path,
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    res
+}

@@ -1,0 +1,92 @@
+//! The command line as scripts use it: `migrate`, `token`, and the demo seed.
+
+mod common;
+
+use std::process::Command;
+
+use axum::http::{Method, StatusCode};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_portico-server"))
+}
+
+#[tokio::test]
+async fn token_command_prints_a_token_the_server_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("p.db").display());
+    let status = bin()
+        .args(["migrate", "--database", &url])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = bin()
+        .args([
+            "token",
+            "--database",
+            &url,
+            "--scopes",
+            "read:organizations",
+            "--ttl",
+            "10m",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(token.split('.').count(), 3);
+
+    // A server on the same database accepts it, with exactly its scopes.
+    let (db, key) = portico_server::cli::open(&url).await.unwrap();
+    assert!(key
+        .verify(&token)
+        .is_some_and(|s| s.len() == 1 && s.contains("read:organizations")));
+    db.close().await;
+    // Environment works as well as flags; a bad TTL is a usage error.
+    let out = bin()
+        .env("DATABASE_URL", &url)
+        .args(["token", "--scopes", "x", "--ttl", "soon"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--ttl"));
+}
+
+#[tokio::test]
+async fn demo_seed_is_idempotent() {
+    let app = common::app().await;
+    portico_server::demo::seed(&app.state.db).await.unwrap();
+    portico_server::demo::seed(&app.state.db).await.unwrap();
+    let orgs = app
+        .api(Method::GET, "/organizations?include_totals=true", None)
+        .await
+        .json();
+    assert_eq!(orgs["total"], 3);
+    let clients = app
+        .api(Method::GET, "/clients?include_totals=true", None)
+        .await
+        .json();
+    assert_eq!(clients["total"], 4);
+    let conns = app
+        .api(Method::GET, "/connections?include_totals=true", None)
+        .await
+        .json();
+    assert_eq!(conns["total"], 4);
+    // The demo shows each behaviour: acme has one enterprise connection, initech no branding.
+    let acme = app
+        .get("/login/context?client_id=demo-require-prompt&organization=acme")
+        .await
+        .json();
+    assert_eq!(acme["connections"].as_array().unwrap().len(), 1);
+    assert_eq!(acme["connections"][0]["kind"], "enterprise");
+    let initech = app
+        .get("/login/context?client_id=demo-require-prompt&organization=initech")
+        .await;
+    assert_eq!(initech.status, StatusCode::OK);
+    assert!(initech.json()["organization"]
+        .get("branding")
+        .is_none_or(|b| b.is_null()));
+}
