@@ -112,10 +112,18 @@ fn redact(url: &str) -> String {
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .try_init();
+    // PORTICO_LOG_FORMAT=json for log collectors; readable text otherwise.
+    if std::env::var("PORTICO_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .try_init();
+    } else {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_target(false)
+            .try_init();
+    }
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
