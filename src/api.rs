@@ -46,18 +46,37 @@ impl ApiError {
                 "You appear to be offline. Check your connection, then try again.".into()
             }
             ApiError::Unreachable => "We couldn't reach the login server.".into(),
-            ApiError::RateLimited { retry_after } => {
-                format!("Too many attempts. Please wait {retry_after} seconds, then try again.")
-            }
-            ApiError::Server(status) => {
-                format!("Something went wrong on our side (error {status}). Please try again in a moment.")
-            }
+            ApiError::RateLimited { retry_after } => [
+                "Too many attempts. Please wait ",
+                &decimal(retry_after),
+                " seconds, then try again.",
+            ]
+            .concat(),
+            ApiError::Server(status) => [
+                "Something went wrong on our side (error ",
+                &decimal(status.into()),
+                "). Please try again in a moment.",
+            ]
+            .concat(),
             ApiError::Malformed => "The login server sent an answer we couldn't read.".into(),
             ApiError::UnknownClient => {
                 "The application that sent you here is not registered.".into()
             }
         }
     }
+}
+
+/// `n` in decimal, without pulling `core::fmt` into the wasm.
+fn decimal(mut n: u32) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().map(|&d| d as char).collect()
 }
 
 /// An organization found by email discovery.
@@ -99,12 +118,15 @@ pub async fn organization_context(
     req: &AuthorizeRequest,
     organization: Option<&str>,
 ) -> Result<Option<LoginContext>, ApiError> {
-    let params = [
+    let params: Vec<(&str, &str)> = [
         Some(("client_id", req.client_id().unwrap_or_default())),
         req.redirect_uri().map(|uri| ("redirect_uri", uri)),
         organization.map(|org| ("organization", org)),
-    ];
-    let (status, body) = get_json("/login/context", params.into_iter().flatten()).await?;
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let (status, body) = get_json("/login/context", &params).await?;
     let body = Obj(body);
     match status {
         200 => decode_context(&body).map(Some),
@@ -123,7 +145,7 @@ pub async fn discover(
     email: &str,
 ) -> Result<Vec<DiscoveredOrganization>, ApiError> {
     let params = [("client_id", client_id), ("email", email)];
-    let (status, body) = get_json("/login/discover", params.into_iter()).await?;
+    let (status, body) = get_json("/login/discover", &params).await?;
     if status != 200 {
         return Err(ApiError::Server(status));
     }
@@ -142,13 +164,10 @@ pub async fn discover(
 /// GETs `path` with the query `params` and parses its JSON body, with the 8 s abort and at most one automatic
 /// retry after a 429's `Retry-After`. 5xx and unparseable bodies are errors; other
 /// statuses come back with their body for the caller to read.
-async fn get_json<'a>(
-    path: &str,
-    params: impl Iterator<Item = (&'a str, &'a str)> + Clone,
-) -> Result<(u16, JsValue), ApiError> {
+async fn get_json(path: &str, params: &[(&str, &str)]) -> Result<(u16, JsValue), ApiError> {
     let mut retried = false;
     loop {
-        let (status, retry_after, text) = get_text(path, params.clone()).await?;
+        let (status, retry_after, text) = get_text(path, params).await?;
         match status {
             429 => {
                 let wait = retry_after.unwrap_or(1);
@@ -164,10 +183,7 @@ async fn get_json<'a>(
     }
 }
 
-async fn get_text<'a>(
-    path: &str,
-    params: impl Iterator<Item = (&'a str, &'a str)>,
-) -> Result<(u16, Option<u32>, String), ApiError> {
+async fn get_text(path: &str, params: &[(&str, &str)]) -> Result<(u16, Option<u32>, String), ApiError> {
     let controller = AbortController::new().map_err(|_| ApiError::Unreachable)?;
     let signal = controller.signal();
     let abort = controller.clone();
@@ -183,7 +199,7 @@ async fn get_text<'a>(
     };
     let result = async {
         let res = Request::get(path)
-            .query(params)
+            .query(params.iter().copied())
             .abort_signal(Some(&signal))
             .send()
             .await

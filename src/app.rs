@@ -197,7 +197,7 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <main class="page" aria-busy=move || matches!(current.get(), View::Loading).to_string()>
+        <main class="page" aria-busy=move || if matches!(current.get(), View::Loading) { "true" } else { "false" }>
             <div class="card">{body}</div>
         </main>
     }

@@ -24,7 +24,7 @@ pub fn host() -> String {
 pub fn meta(name: &str) -> Option<String> {
     window()
         .document()?
-        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .query_selector(&["meta[name=\"", name, "\"]"].concat())
         .ok()??
         .get_attribute("content")
 }
@@ -39,7 +39,7 @@ pub fn push_query(query: &str) {
     let url = if query.is_empty() {
         window().location().pathname().unwrap_or_default()
     } else {
-        format!("?{query}")
+        ["?", query].concat()
     };
     let _ = window()
         .history()

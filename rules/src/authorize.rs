@@ -129,7 +129,7 @@ fn append_query(base: &str, query: &str) -> String {
         Some(i) if i + 1 == base.len() || base.ends_with('&') => "",
         Some(_) => "&",
     };
-    format!("{base}{sep}{query}")
+    [base, sep, query].concat()
 }
 
 /// The OAuth error redirect back to the application (RFC 6749 §4.1.2.1): only ever

@@ -21,7 +21,7 @@ pub fn ConnectionList(
             let icon = view! { <StrategyIcon kind=c.kind strategy=c.strategy.clone()/> };
             if c.kind == ConnectionKind::Database {
                 let email = RwSignal::new(String::new());
-                let input_id = format!("email-{}", c.name);
+                let input_id = ["email-", &c.name].concat();
                 view! {
                     <form class="connection connection--database" on:submit=move |ev| {
                         ev.prevent_default();

@@ -104,7 +104,7 @@ pub fn Prompt(
     let choose = look_up.clone();
     let continue_as = look_up;
     view! {
-        <form class="card__body" novalidate on:submit=submit aria-busy=move || busy.get().to_string()>
+        <form class="card__body" novalidate on:submit=submit aria-busy=move || if busy.get() { "true" } else { "false" }>
             <h1 class="card__title">"Enter your organization"</h1>
             {move || remembered.get().map(|(name, label)| {
                 let continue_as = continue_as.clone();
@@ -125,7 +125,7 @@ pub fn Prompt(
                 <label class="field__label" for="organization">{field_label}</label>
                 <input id="organization" class="field__input" name="organization" type="text"
                     autocomplete="organization" autocapitalize="none" spellcheck="false"
-                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                     aria-describedby="organization-error"
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))/>
