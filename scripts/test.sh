@@ -33,4 +33,8 @@ scripts/size-report.sh --budget "${PORTICO_SIZE_BUDGET_KB:-100}"
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p portico --target wasm32-unknown-unknown
 
+step "end to end: headless Chromium, portico-server, a real OpenID provider; the auth0 SDK"
+cargo build --release -p portico-server
+node --test tests/e2e/
+
 step "all tests passed"

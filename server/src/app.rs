@@ -63,6 +63,7 @@ pub fn app(state: AppState) -> Router {
         .route("/login/discover", get(login::discover))
         .route("/authorize", get(page::entry))
         .route("/", get(page::entry))
+        .route("/index.html", get(page::static_page))
         .route("/handoff", get(page::handoff));
     if state.config.demo {
         public = public.route("/callback", get(page::callback));

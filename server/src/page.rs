@@ -379,14 +379,7 @@ pub async fn entry(
         Screen::Error(e) => error_page(&state, StatusCode::BAD_REQUEST, e, &headers),
         _ => {
             let nonce = new_nonce();
-            let base_domain = escape_html(state.config.base_domain.as_deref().unwrap_or(""));
-            let body = assets
-                .template
-                .replace(NONCE, &nonce)
-                .replace(
-                    "<meta name=\"portico-base-domain\" content=\"localhost\">",
-                    &format!("<meta name=\"portico-base-domain\" content=\"{base_domain}\">"),
-                )
+            let body = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config)
                 .replacen(
                     "</head>",
                     &format!("<script type=\"application/json\" id=\"portico-context\">{}</script></head>", script_json(&ctx)),
@@ -402,6 +395,26 @@ pub async fn entry(
             )
         }
     }
+}
+
+/// The page as static files serve it: no flow table, no injected context, so the page
+/// fetches `/login/context` itself (one lookup). Same headers as every HTML response.
+pub async fn static_page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    let Some(assets) = state.assets.as_ref() else {
+        return (StatusCode::NOT_FOUND, "this server was started without --dist").into_response();
+    };
+    let req = AuthorizeRequest::parse(query.as_deref().unwrap_or(""));
+    let nonce = new_nonce();
+    let body = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config);
+    html(StatusCode::OK, body, &nonce, &state.config, is_transaction(&req), &headers)
+}
+
+fn with_base_domain(html: &str, config: &Config) -> String {
+    let base_domain = escape_html(config.base_domain.as_deref().unwrap_or(""));
+    html.replace(
+        "<meta name=\"portico-base-domain\" content=\"localhost\">",
+        &format!("<meta name=\"portico-base-domain\" content=\"{base_domain}\">"),
+    )
 }
 
 /// A page listing a request's parameters, as received.

@@ -1,0 +1,231 @@
+// The whole flow in headless Chromium against portico-server with the demo tenant,
+// the release build of the page, and a real OpenID provider as the authorization
+// server. Run: node --test tests/e2e/ (after trunk build --release and
+// cargo build --release -p portico-server).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWorld, launchBrowser, newPage, authorizeQuery, shot } from './harness.mjs';
+
+let world;
+let browser;
+
+before(async () => {
+  world = await startWorld();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  world?.close();
+});
+
+const SENT = {
+  client_id: 'demo-require-prompt',
+  response_type: 'code',
+  scope: 'openid profile email',
+  state: 'st+/=%&ate-Ω',
+  nonce: 'nonce-123',
+  code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  code_challenge_method: 'S256',
+};
+
+function assertForwarded(params, { organization, connection }) {
+  for (const [k, v] of Object.entries(SENT)) assert.equal(params.get(k), v, k);
+  assert.equal(params.get('redirect_uri'), world.callback.url);
+  assert.equal(params.get('organization'), organization);
+  assert.equal(params.get('connection'), connection);
+  for (const k of new Set(params.keys())) assert.equal(params.getAll(k).length, 1, `${k} appears once`);
+}
+
+async function orgId(name) {
+  const t = world.portico.token('read:organizations');
+  const r = await fetch(`${world.portico.base}/api/v2/organizations/name/${name}`, { headers: { authorization: `Bearer ${t}` } });
+  return (await r.json()).id;
+}
+
+test('prompt: unknown name, then the right one, themed, on to the provider', async () => {
+  const { page, problems, context } = await newPage(browser);
+  const before = world.provider.received.length;
+  await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url)}`);
+  await page.getByRole('heading', { name: 'Enter your organization' }).waitFor();
+  await shot(page, '01-prompt');
+  await page.getByLabel('Organization name or email').fill('nope');
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.getByText('The organization you entered is invalid').waitFor();
+  await shot(page, '02-prompt-invalid');
+  await page.getByLabel('Organization name or email').fill('Globex');
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.getByRole('heading', { name: 'Log in to Globex to continue to Portico Demo' }).waitFor();
+  assert.match(page.url(), /[?&]organization=globex$/);
+  const logo = page.getByRole('img', { name: 'Globex' });
+  await logo.waitFor();
+  assert.equal(await logo.getAttribute('referrerpolicy'), 'no-referrer');
+  const primary = page.getByRole('button', { name: 'Continue with Email and password' });
+  assert.equal(await primary.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(255, 212, 0)');
+  assert.equal(await primary.evaluate((b) => getComputedStyle(b).color), 'rgb(0, 0, 0)');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(34, 37, 43)');
+  await shot(page, '03-organization-login-globex');
+  await page.getByRole('button', { name: 'Continue with Google' }).click();
+  await page.waitForURL(/\/interaction\//);
+  assert.ok(await page.locator('form').count() > 0, 'the provider shows its own login page');
+  await shot(page, '04-provider-login');
+  assert.equal(world.provider.received.length, before + 1);
+  assertForwarded(world.provider.received.at(-1), { organization: await orgId('globex'), connection: 'google-oauth2' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('subdomain: themed with zero lookups, then the database connection with login_hint', async () => {
+  const { page, problems, requests, context } = await newPage(browser);
+  const url = `http://globex.login.test:${world.portico.port}/${authorizeQuery('demo-require-prompt', world.callback.url)}`;
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Log in to Globex to continue to Portico Demo' }).waitFor();
+  assert.deepEqual(requests.filter((r) => r.url.includes('/login/')).map((r) => r.url), [], 'no lookup before the themed render');
+  await page.getByLabel('Email address').fill('jane@globex.test');
+  await page.getByRole('button', { name: 'Continue with Email and password' }).click();
+  await page.waitForURL(/\/interaction\//);
+  const got = world.provider.received.at(-1);
+  assertForwarded(got, { organization: await orgId('globex'), connection: 'Username-Password-Authentication' });
+  assert.equal(got.get('login_hint'), 'jane@globex.test');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('require + no_prompt without organization: the application gets the error and its state', async () => {
+  const { page, problems, context } = await newPage(browser);
+  const before = world.callback.received.length;
+  await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-no-prompt', world.callback.url)}`);
+  await page.getByRole('heading', { name: 'Back at the application' }).waitFor();
+  const got = world.callback.received.at(-1);
+  assert.equal(world.callback.received.length, before + 1);
+  assert.equal(got.searchParams.get('error'), 'invalid_request');
+  assert.equal(got.searchParams.get('error_description'), 'parameter organization is required for this client');
+  assert.equal(got.searchParams.get('state'), SENT.state);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an unregistered redirect_uri: an error page, and nothing is sent toward it', async () => {
+  const { page, requests, context } = await newPage(browser);
+  const evil = world.callback.url.replace('/callback', '/evil');
+  const before = world.callback.received.length;
+  const response = await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-no-prompt', evil)}`);
+  assert.equal(response.status(), 400);
+  await page.getByText('not one of its registered callback URLs').waitFor();
+  await shot(page, '05-unregistered-redirect-uri');
+  assert.equal(world.callback.received.length, before);
+  assert.ok(!requests.some((r) => r.url.startsWith(evil)));
+  await context.close();
+});
+
+test('single enterprise connection: one redirect; Back gives a usable page, not a second redirect', async () => {
+  const { page, problems, context } = await newPage(browser);
+  const before = world.provider.received.length;
+  await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=acme')}`);
+  await page.waitForURL(/\/interaction\//);
+  assert.equal(world.provider.received.length, before + 1);
+  assertForwarded(world.provider.received.at(-1), { organization: await orgId('acme'), connection: 'acme-okta' });
+  await page.goBack();
+  const button = page.getByRole('button', { name: 'Continue with Acme Okta' });
+  await button.waitFor();
+  await page.waitForTimeout(500);
+  assert.ok(await button.isEnabled());
+  assert.match(page.url(), /organization=acme/);
+  assert.equal(world.provider.received.length, before + 1, 'no second automatic redirect');
+  await shot(page, '06-back-from-provider');
+  // Still usable: continuing again works.
+  await button.click();
+  await page.waitForURL(/\/interaction\//);
+  assert.equal(world.provider.received.length, before + 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a double click navigates once', async () => {
+  const { page, context } = await newPage(browser);
+  const before = world.provider.received.length;
+  await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=globex')}`);
+  await page.getByRole('button', { name: 'Continue with Google' }).dblclick();
+  await page.waitForURL(/\/interaction\//);
+  await page.waitForTimeout(300);
+  assert.equal(world.provider.received.length, before + 1);
+  await context.close();
+});
+
+test('static page: one lookup; slowed to 10 s it aborts at 8 s and Retry works; offline says so', async () => {
+  const { page, requests, problems, context } = await newPage(browser);
+  let slow = true;
+  await page.route('**/login/context**', async (route) => {
+    if (slow) {
+      await new Promise((r) => setTimeout(r, 10_000));
+      return route.abort().catch(() => {});
+    }
+    return route.continue();
+  });
+  await page.goto(`${world.portico.base}/index.html${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=initech')}`);
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
+  await page.getByText('The server is taking too long to answer.').waitFor({ timeout: 12_000 });
+  await shot(page, '07-slow-lookup');
+  slow = false;
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await page.getByRole('heading', { name: 'Log in to Initech to continue to Portico Demo' }).waitFor();
+  assert.equal(requests.filter((r) => r.url.includes('/login/context')).length, 2, 'the slow one and the retry');
+  // Default theme for an organization without branding.
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--portico-primary').trim()), '#4f46e5');
+  // Offline: the prompt says so.
+  await page.getByRole('button', { name: 'Not your organization?' }).click();
+  await context.setOffline(true);
+  await page.getByLabel('Organization name or email').fill('acme');
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.getByText('You appear to be offline').waitFor();
+  await shot(page, '08-offline');
+  await context.setOffline(false);
+  assert.deepEqual(problems.filter((p) => !p.includes('ERR_')), []);
+  await context.close();
+});
+
+test('keyboard only: tab to the field, type, Enter, tab to a connection, Enter', async () => {
+  const { page, problems, context } = await newPage(browser);
+  const before = world.provider.received.length;
+  await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url)}`);
+  await page.getByRole('heading', { name: 'Enter your organization' }).waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'organization');
+  await page.keyboard.type('globex');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: /Log in to Globex/ }).waitFor();
+  // Tab through: email field, database button, Azure AD, Google.
+  let label = '';
+  for (let i = 0; i < 6 && !label.includes('Google'); i++) {
+    await page.keyboard.press('Tab');
+    label = await page.evaluate(() => document.activeElement.textContent || '');
+  }
+  assert.match(label, /Continue with Google/);
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.equal(outline, 'solid', 'visible focus');
+  await shot(page, '09-keyboard-focus');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/interaction\//);
+  assert.equal(world.provider.received.length, before + 1);
+  assert.equal(world.provider.received.at(-1).get('connection'), 'google-oauth2');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('without --authorize-url the demo ends on /handoff showing the request', async () => {
+  const { startPortico } = await import('./harness.mjs');
+  const demo = await startPortico({ callback: world.callback.url });
+  const { page, problems, context } = await newPage(browser);
+  try {
+    await page.goto(`${demo.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=globex')}`);
+    await page.getByRole('button', { name: 'Continue with Google' }).click();
+    await page.getByRole('heading', { name: 'Handoff' }).waitFor();
+    const text = await page.locator('table').innerText();
+    for (const v of [SENT.state, SENT.nonce, SENT.code_challenge, 'google-oauth2', world.callback.url]) assert.ok(text.includes(v), v);
+    await shot(page, '10-handoff');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    demo.close();
+  }
+});

@@ -1,0 +1,171 @@
+// The end-to-end world: a real OpenID provider (npm oidc-provider) standing where the
+// authorization server would be, a tiny application callback that records what it
+// receives, and portico-server (release build) with the demo tenant and the release
+// build of the page. Everything listens on loopback ports chosen at random.
+import { spawn, execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Provider from 'oidc-provider';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const server = path.join(root, 'target/release/portico-server');
+export const resultsDir = path.join(root, 'test-results/e2e');
+mkdirSync(resultsDir, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The application's redirect_uri: records every request it receives. */
+async function startCallback() {
+  const port = await freePort();
+  const received = [];
+  const srv = http.createServer((req, res) => {
+    received.push(new URL(req.url, `http://127.0.0.1:${port}`));
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>Application</title><h1>Back at the application</h1>');
+  });
+  await new Promise((r) => srv.listen(port, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${port}/callback`, received, close: () => srv.close() };
+}
+
+/** oidc-provider with the demo applications registered; records /auth requests. */
+async function startProvider(callback) {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const clients = ['demo-require-prompt', 'demo-require-no-prompt', 'demo-allow', 'demo-deny'].map((client_id) => ({
+    client_id,
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [callback],
+    response_types: ['code'],
+    grant_types: ['authorization_code'],
+  }));
+  const provider = new Provider(issuer, {
+    clients,
+    extraParams: ['organization', 'connection'],
+    pkce: { required: () => true },
+    features: { devInteractions: { enabled: true } },
+    cookies: { keys: ['portico-e2e-only'] },
+  });
+  const received = [];
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/auth') received.push(new URLSearchParams(ctx.querystring));
+    await next();
+  });
+  const srv = provider.listen(port, '127.0.0.1');
+  await new Promise((r) => srv.once('listening', r));
+  return { issuer, authorize: `${issuer}/auth`, received, close: () => srv.close() };
+}
+
+async function waitForHealth(base) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('portico-server did not become healthy');
+}
+
+/** portico-server serve with the demo tenant. `authorize` null means /handoff. */
+export async function startPortico({ authorize = null, callback = null, extraArgs = [] } = {}) {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
+  const database = `sqlite://${path.join(dir, 'portico.db')}`;
+  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--database', database, '--dist', path.join(root, 'dist'),
+    '--base-domain', 'login.test', '--demo', ...extraArgs];
+  if (authorize) args.push('--authorize-url', authorize);
+  const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTICO_LOG: 'warn' } });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHealth(base);
+  const token = (scopes) => execFileSync(server, ['token', '--database', database, '--scopes', scopes]).toString().trim();
+  if (callback) {
+    // Register the test application's callback on every demo application.
+    const t = token('update:clients');
+    for (const id of ['demo-require-prompt', 'demo-require-no-prompt', 'demo-allow', 'demo-deny']) {
+      const r = await fetch(`${base}/api/v2/clients/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ callbacks: [callback] }),
+      });
+      if (r.status !== 200) throw new Error(`registering callback: ${r.status} ${await r.text()}`);
+    }
+  }
+  return { base, port, database, token, log: () => log, close: () => child.kill('SIGTERM') };
+}
+
+export async function startWorld({ withProvider = true } = {}) {
+  const callback = await startCallback();
+  const provider = withProvider ? await startProvider(callback.url) : null;
+  const portico = await startPortico({ authorize: provider?.authorize, callback: callback.url });
+  return {
+    callback,
+    provider,
+    portico,
+    close() {
+      portico.close();
+      provider?.close();
+      callback.close();
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP *.login.test 127.0.0.1, MAP login.test 127.0.0.1'],
+  });
+}
+
+/**
+ * A new page that records every request, fails on CSP violations and page errors,
+ * and serves the demo logos (their https hosts are not reachable here).
+ */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 720, height: 680 }, ...options });
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  page.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
+  page.on('console', (m) => {
+    const text = m.text();
+    if (/Content Security Policy|Refused to/i.test(text)) problems.push(`CSP: ${text}`);
+    if (m.type() === 'error' && !/favicon|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(text)) problems.push(`console error: ${text}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await context.route('https://logos.portico.test/**', (route) =>
+    route.fulfill({ path: path.join(root, 'docs/logos', route.request().url().split('/').pop()), contentType: 'image/svg+xml' }));
+  return { context, page, requests, problems };
+}
+
+export function authorizeQuery(client, callback, extra = '') {
+  const q = new URLSearchParams({
+    client_id: client,
+    redirect_uri: callback,
+    response_type: 'code',
+    scope: 'openid profile email',
+    state: 'st+/=%&ate-Ω',
+    nonce: 'nonce-123',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  });
+  return `?${q.toString()}${extra}`;
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(resultsDir, `${name}.png`) });
+}
