@@ -183,7 +183,10 @@ async fn get_json(path: &str, params: &[(&str, &str)]) -> Result<(u16, JsValue),
     }
 }
 
-async fn get_text(path: &str, params: &[(&str, &str)]) -> Result<(u16, Option<u32>, String), ApiError> {
+async fn get_text(
+    path: &str,
+    params: &[(&str, &str)],
+) -> Result<(u16, Option<u32>, String), ApiError> {
     let controller = AbortController::new().map_err(|_| ApiError::Unreachable)?;
     let signal = controller.signal();
     let abort = controller.clone();

@@ -381,10 +381,13 @@ pub async fn entry(
             let nonce = new_nonce();
             let body = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config)
                 .replacen(
-                    "</head>",
-                    &format!("<script type=\"application/json\" id=\"portico-context\">{}</script></head>", script_json(&ctx)),
-                    1,
-                );
+                "</head>",
+                &format!(
+                    "<script type=\"application/json\" id=\"portico-context\">{}</script></head>",
+                    script_json(&ctx)
+                ),
+                1,
+            );
             html(
                 StatusCode::OK,
                 body,
@@ -399,14 +402,29 @@ pub async fn entry(
 
 /// The page as static files serve it: no flow table, no injected context, so the page
 /// fetches `/login/context` itself (one lookup). Same headers as every HTML response.
-pub async fn static_page(State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+pub async fn static_page(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let Some(assets) = state.assets.as_ref() else {
-        return (StatusCode::NOT_FOUND, "this server was started without --dist").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            "this server was started without --dist",
+        )
+            .into_response();
     };
     let req = AuthorizeRequest::parse(query.as_deref().unwrap_or(""));
     let nonce = new_nonce();
     let body = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config);
-    html(StatusCode::OK, body, &nonce, &state.config, is_transaction(&req), &headers)
+    html(
+        StatusCode::OK,
+        body,
+        &nonce,
+        &state.config,
+        is_transaction(&req),
+        &headers,
+    )
 }
 
 fn with_base_domain(html: &str, config: &Config) -> String {

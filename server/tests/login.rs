@@ -450,3 +450,33 @@ async fn assets_are_compressed_and_typed() {
     assert_eq!(html.header("content-encoding"), "gzip");
     assert_eq!(t.app.get("/nope.js").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn static_page_has_no_context_and_the_same_headers() {
+    let t = tenant().await;
+    let r = t
+        .app
+        .get(&format!(
+            "/index.html{}",
+            &authorize("req-prompt", "&organization=acme")["/authorize".len()..]
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.text();
+    assert!(
+        !html.contains("portico-context"),
+        "the page fetches its own context"
+    );
+    assert!(html.contains("<meta name=\"portico-base-domain\" content=\"login.test\">"));
+    let csp = r.header("content-security-policy");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
+    assert_eq!(r.header("cache-control"), "no-store");
+    assert_eq!(r.header("x-frame-options"), "DENY");
+}
