@@ -379,15 +379,12 @@ pub async fn entry(
         Screen::Error(e) => error_page(&state, StatusCode::BAD_REQUEST, e, &headers),
         _ => {
             let nonce = new_nonce();
-            let body = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config)
-                .replacen(
-                "</head>",
-                &format!(
-                    "<script type=\"application/json\" id=\"portico-context\">{}</script></head>",
-                    script_json(&ctx)
-                ),
-                1,
+            let context = format!(
+                "<script type=\"application/json\" id=\"portico-context\">{}</script></head>",
+                script_json(&ctx)
             );
+            let page = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config);
+            let body = page.replacen("</head>", &context, 1);
             html(
                 StatusCode::OK,
                 body,
