@@ -40,6 +40,7 @@ async function startLockServer(organizationId) {
 <body style="margin:0;background:#22252b"><script src="/lock.min.js"></script><script>
 var lock = new Auth0Lock('demo-require-prompt', '127.0.0.1:${port}', {
   configurationBaseUrl: 'http://127.0.0.1:${port}',
+  languageBaseUrl: 'http://127.0.0.1:${port}',
   auth: { redirectUrl: '${CALLBACK}', responseType: 'code', params: { organization: '${organizationId}', scope: 'openid profile', state: 'st' } },
   theme: { logo: 'http://127.0.0.1:${port}/globex.svg', primaryColor: '#ffd400' },
   languageDictionary: { title: 'Globex' },
@@ -65,6 +66,10 @@ lock.show();
     if (url.pathname === '/lock.min.js') {
       res.writeHead(200, { 'content-type': 'text/javascript', 'content-encoding': 'br' });
       return res.end(lock);
+    }
+    if (url.pathname.endsWith('/en.js')) {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'content-encoding': 'br' });
+      return res.end(zlib.brotliCompressSync(readFileSync(path.join(root, 'bench/lock/en.js'))));
     }
     if (url.pathname.startsWith('/client/')) {
       res.writeHead(200, { 'content-type': 'text/javascript', 'content-encoding': 'br' });
@@ -129,7 +134,8 @@ async function measure(browser, url, clickableSelector) {
   const result = {
     fcp: m.fcp, lcp: m.lcp, clickable: m.clickable, bytes, requests: list.length,
     roundTrips: Math.max(...list.map((r) => depth(r))),
-    lookups: list.filter((r) => r.url.includes('/login/context')).length,
+    // Portico's context lookup, or Lock's client configuration (/client/ID.js).
+    lookups: list.filter((r) => r.url.includes('/login/context') || r.url.includes('/client/')).length,
     urls: list.map((r) => r.url),
   };
   await context.close();
@@ -194,6 +200,9 @@ async function throughputBench() {
   const body = Buffer.from(await (await fetch(url)).arrayBuffer());
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-nginx-'));
   writeFileSync(path.join(dir, 'context.json'), body);
+  // nginx's workers run unprivileged: let them read the file.
+  execFileSync('chmod', ['755', dir]);
+  execFileSync('chmod', ['644', path.join(dir, 'context.json')]);
   const port = 18000 + Math.floor(Math.random() * 1000);
   writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 2; daemon off; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
 events { worker_connections 1024; }
@@ -210,6 +219,21 @@ http { access_log off; default_type application/json; server { listen 127.0.0.1:
   }
 }
 
+if (process.env.PORTICO_BENCH_DEBUG) {
+  const srv = await startLockServer('org_debug');
+  const browser = await launchBrowser();
+  const page = await browser.newPage();
+  page.on('console', (m) => console.log('console:', m.type(), m.text()));
+  page.on('pageerror', (e) => console.log('pageerror:', e.stack));
+  page.on('requestfailed', (r) => console.log('failed:', r.url()));
+  await page.goto(srv.url);
+  await page.waitForTimeout(3000);
+  await page.screenshot({ path: path.join(out, 'lock-debug.png') });
+  console.log(await page.evaluate(() => [...document.querySelectorAll('button, a')].map((b) => b.className + ' | ' + b.textContent.trim()).join('\n')));
+  await browser.close();
+  srv.close();
+  process.exit(0);
+}
 const pages = await pageBench();
 const throughput = await throughputBench();
 const lockKey = Object.keys(pages).find((k) => k.includes('Lock'));
@@ -220,7 +244,7 @@ writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ date, machine, run
 
 const kb = (b) => (b / 1000).toFixed(1);
 let md = `Measured ${date} with \`node bench/run.mjs\` (${RUNS} fresh runs each, medians; ${machine};\n150 ms RTT, 1.6 Mbps down, 4x CPU slowdown via the DevTools protocol).\n\n`;
-md += '| page | bytes over the wire | requests | sequential round trips | context lookups | FCP | LCP | first button clickable | vs Lock |\n|---|---|---|---|---|---|---|---|---|\n';
+md += '| page | bytes over the wire | requests | sequential round trips | config lookups | FCP | LCP | first button clickable | vs Lock |\n|---|---|---|---|---|---|---|---|---|\n';
 for (const [name, s] of Object.entries(pages)) {
   md += `| ${name} | ${kb(s.bytes)} KB | ${s.requests} | ${s.roundTrips} | ${s.lookups} | ${s.fcp.toFixed(0)} ms | ${s.lcp.toFixed(0)} ms | ${s.clickable.toFixed(0)} ms | ${(lock.clickable / s.clickable).toFixed(1)}x |\n`;
 }
