@@ -25,6 +25,7 @@ command -v chromedriver >/dev/null || apt_pkgs+=(chromium-driver)
 command -v brotli >/dev/null || apt_pkgs+=(brotli)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || apt_pkgs+=(postgresql)
 command -v sqlite3 >/dev/null || apt_pkgs+=(sqlite3)
+command -v openssl >/dev/null || apt_pkgs+=(openssl)
 fc-list 2>/dev/null | grep -qi dejavu || apt_pkgs+=(fonts-dejavu-core)
 step "Debian packages: ${apt_pkgs[*]:-none missing}"
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
@@ -47,6 +48,13 @@ if wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$" \
 else
   # Not --locked: its lockfile names a crate version the registry no longer has.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+step "cargo-fuzz 0.13.2"
+if cargo fuzz --version 2>/dev/null | grep -q "0.13.2"; then
+  echo "already installed"
+else
+  cargo install --locked cargo-fuzz --version 0.13.2
 fi
 
 step "npm packages (binaryen's wasm-opt, playwright-core, oidc-provider, auth0)"

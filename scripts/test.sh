@@ -33,8 +33,11 @@ scripts/size-report.sh --budget "${PORTICO_SIZE_BUDGET_KB:-100}"
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p portico --target wasm32-unknown-unknown
 
-step "end to end: headless Chromium, portico-server, a real OpenID provider; the auth0 SDK"
+step "end to end (Chromium, portico-server, a real OpenID provider, the auth0 SDK) and hardening (kill -9, outage)"
 cargo build --release -p portico-server
-node --test tests/e2e/
+node --test tests/e2e/ tests/hardening/
+
+step "fuzzing the shared rules (20 s per target; longer: scripts/fuzz.sh 600)"
+scripts/fuzz.sh 20
 
 step "all tests passed"

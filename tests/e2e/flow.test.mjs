@@ -229,3 +229,39 @@ test('without --authorize-url the demo ends on /handoff showing the request', as
     demo.close();
   }
 });
+
+test('hostile display names render as text and keep the layout', async () => {
+  const t = world.portico.token('create:organizations create:organization_connections read:connections');
+  const conns = await (await fetch(`${world.portico.base}/api/v2/connections`, { headers: { authorization: `Bearer ${t}` } })).json();
+  const google = conns.find((c) => c.name === 'google-oauth2').id;
+  const cases = {
+    markup: '<img src=x onerror="window.__pwned=1"><b>Bold</b> &amp; </script>',
+    long: 'W'.repeat(255),
+    rtl: 'شركة أكمي للحلول',
+  };
+  for (const [name, display_name] of Object.entries(cases)) {
+    const r = await fetch(`${world.portico.base}/api/v2/organizations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `hostile-${name}`, display_name, enabled_connections: [{ connection_id: google }] }),
+    });
+    assert.equal(r.status, 201, await r.text());
+    const { page, problems, context } = await newPage(browser);
+    await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, `&organization=hostile-${name}`)}`);
+    const heading = page.getByRole('heading', { level: 1 });
+    await heading.waitFor();
+    assert.equal(await heading.locator('bdi').first().textContent(), display_name, 'rendered as text, inside <bdi>');
+    assert.equal(await page.locator('.card img, .card b').count(), 0, 'no markup injected');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const layout = await page.evaluate(() => ({
+      scroll: document.scrollingElement.scrollWidth, width: innerWidth,
+      card: document.querySelector('.card').getBoundingClientRect().width,
+      button: document.querySelector('.card button').getBoundingClientRect().right <= document.querySelector('.card').getBoundingClientRect().right,
+    }));
+    assert.ok(layout.scroll <= layout.width, `no horizontal overflow: ${JSON.stringify(layout)}`);
+    assert.ok(layout.card <= 400 && layout.button, JSON.stringify(layout));
+    await shot(page, `11-hostile-${name}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});

@@ -78,12 +78,12 @@ async function waitForHealth(base) {
 }
 
 /** portico-server serve with the demo tenant. `authorize` null means /handoff. */
-export async function startPortico({ authorize = null, callback = null, extraArgs = [] } = {}) {
-  const port = await freePort();
+export async function startPortico({ authorize = null, callback = null, extraArgs = [], database = null, port = null, demo = true } = {}) {
+  port ??= await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
-  const database = `sqlite://${path.join(dir, 'portico.db')}`;
+  database ??= `sqlite://${path.join(dir, 'portico.db')}`;
   const args = ['serve', '--addr', `127.0.0.1:${port}`, '--database', database, '--dist', path.join(root, 'dist'),
-    '--base-domain', 'login.test', '--demo', ...extraArgs];
+    '--base-domain', 'login.test', ...(demo ? ['--demo'] : []), ...extraArgs];
   if (authorize) args.push('--authorize-url', authorize);
   const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTICO_LOG: 'warn' } });
   let log = '';
@@ -104,7 +104,7 @@ export async function startPortico({ authorize = null, callback = null, extraArg
       if (r.status !== 200) throw new Error(`registering callback: ${r.status} ${await r.text()}`);
     }
   }
-  return { base, port, database, token, log: () => log, close: () => child.kill('SIGTERM') };
+  return { base, port, database, token, child, log: () => log, close: () => child.kill('SIGTERM') };
 }
 
 export async function startWorld({ withProvider = true } = {}) {
