@@ -113,6 +113,28 @@ fn paging(query: Option<String>, checkpoint_allowed: bool) -> ApiResult<Paging> 
     })
 }
 
+/// Offset paging only (lists without checkpoint paging): page, per_page, include_totals.
+fn offset_paging(query: Option<String>) -> ApiResult<(i64, i64, bool)> {
+    match paging(query, false)? {
+        Paging::Offset {
+            page,
+            per_page,
+            include_totals,
+        } => Ok((page, per_page, include_totals)),
+        // `paging` only returns checkpoints when they are allowed.
+        Paging::Checkpoint { .. } => Err(ApiError::Internal),
+    }
+}
+
+/// 204 when something was deleted, else the resource's 404.
+fn deleted(found: bool, not_found: fn() -> ApiError) -> ApiResult<Response> {
+    if found {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(not_found())
+    }
+}
+
 /// A list page in Auth0's shape: a bare array, or `{key, start, limit, total}`.
 async fn offset_list<T: Serialize>(
     state: &AppState,
@@ -271,11 +293,10 @@ pub async fn delete_organization(
 ) -> ApiResult<Response> {
     auth.need("delete:organizations")?;
     check_org_id(&id)?;
-    if state.db.delete_organization(&id).await? {
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(ApiError::organization_not_found())
-    }
+    deleted(
+        state.db.delete_organization(&id).await?,
+        ApiError::organization_not_found,
+    )
 }
 
 // ---- enabled connections ---------------------------------------------------------------
@@ -297,17 +318,9 @@ pub async fn list_enabled_connections(
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
     auth.need("read:organization_connections")?;
-    let paging = paging(q, false)?;
+    let (page, per_page, include_totals) = offset_paging(q)?;
     existing_org(&state, &id).await?;
     let all = state.db.enabled_connections(&id).await?;
-    let Paging::Offset {
-        page,
-        per_page,
-        include_totals,
-    } = paging
-    else {
-        unreachable!()
-    };
     let total = all.len();
     let items: Vec<_> = all
         .into_iter()
@@ -376,11 +389,10 @@ pub async fn remove_enabled_connection(
     auth.need("delete:organization_connections")?;
     check_org_id(&id)?;
     check_id("connectionId", &conn)?;
-    if state.db.remove_enabled_connection(&id, &conn).await? {
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(ApiError::connection_not_found())
-    }
+    deleted(
+        state.db.remove_enabled_connection(&id, &conn).await?,
+        ApiError::connection_not_found,
+    )
 }
 
 // ---- connections ---------------------------------------------------------------------
@@ -405,14 +417,7 @@ pub async fn list_connections(
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
     auth.need("read:connections")?;
-    let Paging::Offset {
-        page,
-        per_page,
-        include_totals,
-    } = paging(q, false)?
-    else {
-        unreachable!()
-    };
+    let (page, per_page, include_totals) = offset_paging(q)?;
     let items = state.db.connections(page * per_page, per_page).await?;
     offset_list(
         &state,
@@ -469,11 +474,10 @@ pub async fn delete_connection(
 ) -> ApiResult<Response> {
     auth.need("delete:connections")?;
     check_id("id", &id)?;
-    if state.db.delete_connection(&id).await? {
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(ApiError::connection_not_found())
-    }
+    deleted(
+        state.db.delete_connection(&id).await?,
+        ApiError::connection_not_found,
+    )
 }
 
 // ---- clients -------------------------------------------------------------------------
@@ -498,14 +502,7 @@ pub async fn list_clients(
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
     auth.need("read:clients")?;
-    let Paging::Offset {
-        page,
-        per_page,
-        include_totals,
-    } = paging(q, false)?
-    else {
-        unreachable!()
-    };
+    let (page, per_page, include_totals) = offset_paging(q)?;
     let items = state.db.clients(page * per_page, per_page).await?;
     offset_list(
         &state,
@@ -562,11 +559,10 @@ pub async fn delete_client(
 ) -> ApiResult<Response> {
     auth.need("delete:clients")?;
     check_id("id", &id)?;
-    if state.db.delete_client(&id).await? {
-        Ok(StatusCode::NO_CONTENT.into_response())
-    } else {
-        Err(ApiError::client_not_found())
-    }
+    deleted(
+        state.db.delete_client(&id).await?,
+        ApiError::client_not_found,
+    )
 }
 
 /// Unknown `/api/v2` paths answer in the API's own error format.

@@ -377,24 +377,36 @@ pub async fn entry(
             res
         }
         Screen::Error(e) => error_page(&state, StatusCode::BAD_REQUEST, e, &headers),
-        _ => {
-            let nonce = new_nonce();
-            let context = format!(
-                "<script type=\"application/json\" id=\"portico-context\">{}</script></head>",
-                script_json(&ctx)
-            );
-            let page = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config);
-            let body = page.replacen("</head>", &context, 1);
-            html(
-                StatusCode::OK,
-                body,
-                &nonce,
-                &state.config,
-                is_transaction(&req),
-                &headers,
-            )
-        }
+        _ => render_page(&state, assets, &req, Some(&ctx), &headers),
     }
+}
+
+/// The built page with a fresh nonce on its scripts, the configured base domain, and
+/// (when given) the login context injected before `</head>`.
+fn render_page(
+    state: &AppState,
+    assets: &Assets,
+    req: &AuthorizeRequest,
+    ctx: Option<&LoginContext>,
+    headers: &HeaderMap,
+) -> Response {
+    let nonce = new_nonce();
+    let mut body = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config);
+    if let Some(ctx) = ctx {
+        let script = format!(
+            "<script type=\"application/json\" id=\"portico-context\">{}</script></head>",
+            script_json(ctx)
+        );
+        body = body.replacen("</head>", &script, 1);
+    }
+    html(
+        StatusCode::OK,
+        body,
+        &nonce,
+        &state.config,
+        is_transaction(req),
+        headers,
+    )
 }
 
 /// The page as static files serve it: no flow table, no injected context, so the page
@@ -412,16 +424,7 @@ pub async fn static_page(
             .into_response();
     };
     let req = AuthorizeRequest::parse(query.as_deref().unwrap_or(""));
-    let nonce = new_nonce();
-    let body = with_base_domain(&assets.template.replace(NONCE, &nonce), &state.config);
-    html(
-        StatusCode::OK,
-        body,
-        &nonce,
-        &state.config,
-        is_transaction(&req),
-        &headers,
-    )
+    render_page(&state, assets, &req, None, &headers)
 }
 
 fn with_base_domain(html: &str, config: &Config) -> String {

@@ -4,7 +4,7 @@
 // cargo build --release -p portico-server).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, launchBrowser, newPage, authorizeQuery, shot } from './harness.mjs';
+import { startWorld, launchBrowser, newPage, authorizeQuery, shot, SENT } from './harness.mjs';
 
 let world;
 let browser;
@@ -19,17 +19,9 @@ after(async () => {
   world?.close();
 });
 
-const SENT = {
-  client_id: 'demo-require-prompt',
-  response_type: 'code',
-  scope: 'openid profile email',
-  state: 'st+/=%&ate-Ω',
-  nonce: 'nonce-123',
-  code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-  code_challenge_method: 'S256',
-};
 
 function assertForwarded(params, { organization, connection }) {
+  assert.equal(params.get('client_id'), 'demo-require-prompt');
   for (const [k, v] of Object.entries(SENT)) assert.equal(params.get(k), v, k);
   assert.equal(params.get('redirect_uri'), world.callback.url);
   assert.equal(params.get('organization'), organization);

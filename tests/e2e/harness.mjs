@@ -152,17 +152,18 @@ export async function newPage(browser, options = {}) {
   return { context, page, requests, problems };
 }
 
+/** What the test application sends, besides client_id and redirect_uri. */
+export const SENT = {
+  response_type: 'code',
+  scope: 'openid profile email',
+  state: 'st+/=%&ate-Ω',
+  nonce: 'nonce-123',
+  code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  code_challenge_method: 'S256',
+};
+
 export function authorizeQuery(client, callback, extra = '') {
-  const q = new URLSearchParams({
-    client_id: client,
-    redirect_uri: callback,
-    response_type: 'code',
-    scope: 'openid profile email',
-    state: 'st+/=%&ate-Ω',
-    nonce: 'nonce-123',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256',
-  });
+  const q = new URLSearchParams({ client_id: client, redirect_uri: callback, ...SENT });
   return `?${q.toString()}${extra}`;
 }
 
