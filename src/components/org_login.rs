@@ -62,11 +62,13 @@ pub fn OrgLogin(
 
     view! {
         <div class="card__body">
-            <div class="logo">
-                {logo.map(|src| view! {
+            // The box is there only for a logo that will load, and keeps its height
+            // while it does.
+            {logo.map(|src| view! {
+                <div class="logo">
                     <img class="logo__img" src=src alt=label.clone() referrerpolicy="no-referrer"/>
-                })}
-            </div>
+                </div>
+            })}
             <h1 class="card__title">
                 "Log in to "<bdi>{label.clone()}</bdi>" to continue to "<bdi>{client}</bdi>
             </h1>
