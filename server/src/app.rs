@@ -56,6 +56,7 @@ pub fn app(state: AppState) -> Router {
                 .delete(m::delete_client),
         )
         .fallback(m::not_found)
+        .layer(from_fn_with_state(state.clone(), forget_cached_contexts))
         .layer(from_fn_with_state(state.clone(), ratelimit::management));
 
     let mut public = Router::new()
@@ -78,6 +79,20 @@ pub fn app(state: AppState) -> Router {
         .merge(public)
         .layer(axum::middleware::from_fn(ratelimit::access_log))
         .with_state(state)
+}
+
+/// After a successful management write, cached login contexts may be stale.
+async fn forget_cached_contexts(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let write = req.method() != axum::http::Method::GET;
+    let res = next.run(req).await;
+    if write && res.status().is_success() {
+        state.context_cache.clear();
+    }
+    res
 }
 
 /// Liveness and readiness: 200 when the database answers, 503 when it does not.

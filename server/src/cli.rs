@@ -201,6 +201,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         management_limiter: RateLimiter::new(args.management_rate_limit, 60),
         public_limiter: RateLimiter::new(args.public_rate_limit, 60),
         assets,
+        context_cache: Default::default(),
     }));
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

@@ -2,6 +2,11 @@
 //! discovery. Only public fields leave here: never metadata, hidden connections,
 //! callbacks or secrets.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +21,64 @@ use sha2::{Digest, Sha256};
 use crate::error::{ApiError, ApiResult};
 use crate::model::{Connection, EnabledConnection, Organization};
 use crate::state::AppState;
+
+/// Recent `/login/context` answers, so a burst of page loads for one organization does
+/// not repeat the same queries. Entries live one second and every successful
+/// management write clears the cache on this instance; other instances sharing the
+/// database may answer from their own for up to that second, well inside the 60 s the
+/// response already allows clients to cache it. Found and not-found answers are kept
+/// alike, so caching cannot tell them apart.
+pub struct ContextCache {
+    entries: Mutex<HashMap<String, Cached>>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    at: Instant,
+    found: bool,
+    body: Bytes,
+    etag: String,
+}
+
+const CACHE_TTL: Duration = Duration::from_secs(1);
+const CACHE_MAX: usize = 10_000;
+
+impl Default for ContextCache {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl ContextCache {
+    fn get(&self, key: &str) -> Option<Cached> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|c| c.at.elapsed() < CACHE_TTL)
+            .cloned()
+    }
+
+    fn put(&self, key: String, value: Cached) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= CACHE_MAX {
+            entries.retain(|_, c| c.at.elapsed() < CACHE_TTL);
+            if entries.len() >= CACHE_MAX {
+                entries.clear();
+            }
+        }
+        entries.insert(key, value);
+    }
+
+    /// Forgets everything: called after every successful management write.
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
 
 fn public_connection(conn: &Connection, signup: bool) -> PublicConnection {
     PublicConnection {
@@ -153,46 +216,74 @@ pub async fn get_context(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let result = async {
+    let result: ApiResult<Cached> = async {
         let params = query_params(query, &["client_id", "organization", "redirect_uri"])?;
         let client_id = param(&params, "client_id").ok_or_else(|| {
             ApiError::invalid_query(
                 "Query validation error: 'Missing required property: client_id'.",
             )
         })?;
-        context(
-            &state,
-            client_id,
+        let (organization, redirect_uri) = (
             param(&params, "organization"),
             param(&params, "redirect_uri"),
-        )
-        .await?
-        .ok_or_else(ApiError::organization_not_found)
+        );
+        let key = [
+            client_id,
+            organization.unwrap_or(""),
+            redirect_uri.unwrap_or(""),
+        ]
+        .join("\0");
+        if let Some(hit) = state.context_cache.get(&key) {
+            return Ok(hit);
+        }
+        let ctx = context(&state, client_id, organization, redirect_uri).await?;
+        let body: Bytes = match &ctx {
+            Some(ctx) => serde_json::to_vec(ctx).unwrap_or_default().into(),
+            None => serde_json::to_vec(&ApiError::organization_not_found().body())
+                .unwrap_or_default()
+                .into(),
+        };
+        let etag = format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]);
+        let answer = Cached {
+            at: Instant::now(),
+            found: ctx.is_some(),
+            body,
+            etag,
+        };
+        state.context_cache.put(key, answer.clone());
+        Ok(answer)
     }
     .await;
     match result {
-        Ok(ctx) => {
-            let body = serde_json::to_vec(&ctx).unwrap_or_default();
-            let etag = format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]);
+        Ok(answer) if answer.found => {
             let fresh = headers
                 .get(header::IF_NONE_MATCH)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+                .is_some_and(|v| v.split(',').any(|t| t.trim() == answer.etag));
             let mut res = if fresh {
                 StatusCode::NOT_MODIFIED.into_response()
             } else {
-                ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+                ([(header::CONTENT_TYPE, "application/json")], answer.body).into_response()
             };
             let h = res.headers_mut();
             h.insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=60"),
             );
-            if let Ok(v) = HeaderValue::from_str(&etag) {
+            if let Ok(v) = HeaderValue::from_str(&answer.etag) {
                 h.insert(header::ETAG, v);
             }
             res
         }
+        Ok(not_found) => (
+            StatusCode::NOT_FOUND,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            not_found.body,
+        )
+            .into_response(),
         Err(e) => {
             let mut res = e.into_response();
             res.headers_mut()

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::auth::TokenKey;
 use crate::db::Db;
+use crate::login::ContextCache;
 use crate::page::Assets;
 use crate::ratelimit::RateLimiter;
 
@@ -44,6 +45,7 @@ pub struct Inner {
     pub management_limiter: RateLimiter,
     pub public_limiter: RateLimiter,
     pub assets: Option<Assets>,
+    pub context_cache: ContextCache,
 }
 
 #[derive(Clone)]

@@ -480,3 +480,46 @@ async fn static_page_has_no_context_and_the_same_headers() {
     assert_eq!(r.header("cache-control"), "no-store");
     assert_eq!(r.header("x-frame-options"), "DENY");
 }
+
+#[tokio::test]
+async fn management_writes_are_visible_to_the_next_lookup() {
+    let t = tenant().await;
+    let url = ctx_url("req-prompt", Some("acme"));
+    assert_eq!(
+        t.app.get(&url).await.json()["organization"]["display_name"],
+        "Acme"
+    );
+    assert_eq!(
+        t.app.get(&url).await.json()["organization"]["display_name"],
+        "Acme"
+    );
+    let r = t
+        .app
+        .api(
+            Method::PATCH,
+            &format!("/organizations/{}", t.org_id),
+            Some(json!({"display_name": "Acme 2"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        t.app.get(&url).await.json()["organization"]["display_name"],
+        "Acme 2"
+    );
+    t.app
+        .api(
+            Method::DELETE,
+            &format!("/organizations/{}", t.org_id),
+            None,
+        )
+        .await;
+    let gone = t.app.get(&url).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        gone.bytes,
+        t.app
+            .get(&ctx_url("req-prompt", Some("never-existed")))
+            .await
+            .bytes
+    );
+}

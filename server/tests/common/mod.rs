@@ -91,6 +91,7 @@ pub async fn app_with(opts: Options) -> TestApp {
         management_limiter: RateLimiter::new(opts.management_limit, 60),
         public_limiter: RateLimiter::new(opts.public_limit, 60),
         assets,
+        context_cache: Default::default(),
     }));
     TestApp {
         router: portico_server::app(state.clone()),
