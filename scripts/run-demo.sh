@@ -10,7 +10,7 @@ echo "==> building the page (trunk build --release)"
 trunk build --release
 echo "==> building the server"
 cargo build --release -p portico-server
-exec target/release/portico-server serve \
-  --addr "${PORTICO_ADDR:-127.0.0.1:8080}" \
-  --database "${DATABASE_URL:-sqlite://portico-demo.db}" \
-  --dist dist --base-domain localhost --demo "$@"
+# Defaults through the environment, so flags given here (--addr …) override them.
+export PORTICO_ADDR=${PORTICO_ADDR:-127.0.0.1:8080}
+export DATABASE_URL=${DATABASE_URL:-sqlite://portico-demo.db}
+exec target/release/portico-server serve --dist dist --base-domain localhost --demo "$@"
