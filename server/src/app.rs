@@ -64,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         .route("/login/discover", get(login::discover))
         .route("/authorize", get(page::entry))
         .route("/", get(page::entry))
+        .route("/healthz", get(healthz))
         .route("/index.html", get(page::static_page))
         .route("/handoff", get(page::handoff));
     if state.config.demo {
@@ -75,7 +76,6 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .nest("/api/v2", management)
-        .route("/healthz", get(healthz))
         .merge(public)
         .layer(axum::middleware::from_fn(ratelimit::access_log))
         .with_state(state)

@@ -738,4 +738,8 @@ async fn health() {
     let app = app().await;
     let r = app.get("/healthz").await;
     assert_eq!((r.status, r.text().as_str()), (StatusCode::OK, "ok"));
+    assert!(
+        !r.header("x-ratelimit-limit").is_empty(),
+        "every response carries the headers"
+    );
 }

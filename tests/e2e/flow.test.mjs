@@ -257,3 +257,26 @@ test('hostile display names render as text and keep the layout', async () => {
     await context.close();
   }
 });
+
+test('dark mode: a dark card that keeps the organization colours, text shades readable', async () => {
+  const { page, problems, context } = await newPage(browser, { colorScheme: 'dark' });
+  await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=acme')}`);
+  await page.waitForURL(/\/interaction\//);
+  await page.goBack();
+  await page.getByRole('button', { name: 'Continue with Acme Okta' }).waitFor();
+  const look = await page.evaluate(() => {
+    const card = getComputedStyle(document.querySelector('.card'));
+    const link = getComputedStyle(document.querySelector('.link'));
+    return { card: card.backgroundColor, text: card.color, link: link.color, page: getComputedStyle(document.body).backgroundColor };
+  });
+  assert.equal(look.card, 'rgb(28, 29, 34)', 'the dark card');
+  assert.equal(look.page, 'rgb(230, 238, 251)', "the organization's page background stays");
+  // Acme's #0b5cd5 fails 3:1 on the dark card, so links use the lighter derived shade.
+  assert.notEqual(look.link, 'rgb(11, 92, 213)');
+  const accent = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--portico-accent-dark').trim());
+  const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  assert.equal(look.link, `rgb(${hex(accent).join(', ')})`);
+  await shot(page, '12-dark-mode-acme');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
