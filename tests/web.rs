@@ -470,6 +470,11 @@ async fn single_enterprise_connection_redirects_at_once_but_only_once() {
     assert!(!page
         .button("Continue with Acme Okta")
         .has_attribute("disabled"));
+    assert_eq!(
+        computed(".redirecting", "display"),
+        "none",
+        "no longer says it is redirecting"
+    );
     drop(page);
     // Back without bfcache (a fresh load of the same history entry): no redirect.
     stub_fetch(&script(&[ok(&ctx)]));

@@ -100,6 +100,8 @@ test('database outage: 503, never 404, then recovery without a restart', async (
   try {
     assert.equal((await fetch(lookup)).status, 200);
     execFileSync(pg, ['stop'], { env });
+    // Answers are cached for one second (server/src/login.rs): wait that out.
+    await new Promise((r) => setTimeout(r, 1100));
     const down = await fetch(lookup);
     assert.equal(down.status, 503);
     assert.equal((await down.json()).statusCode, 503);
