@@ -57,6 +57,13 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Sets `field` when the update carries a value for it (PATCH semantics).
+fn patch<T>(field: &mut T, value: Option<T>) {
+    if let Some(v) = value {
+        *field = v;
+    }
+}
+
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
@@ -301,18 +308,10 @@ impl Db {
         .await?
         .ok_or_else(ApiError::organization_not_found)?;
         let mut org = Self::organization_from_row(&row)?;
-        if let Some(name) = input.name {
-            org.name = name;
-        }
-        if let Some(d) = input.display_name {
-            org.display_name = d;
-        }
-        if let Some(b) = input.branding {
-            org.branding = b;
-        }
-        if let Some(m) = input.metadata {
-            org.metadata = m;
-        }
+        patch(&mut org.name, input.name);
+        patch(&mut org.display_name, input.display_name);
+        patch(&mut org.branding, input.branding);
+        patch(&mut org.metadata, input.metadata);
         let updated = sqlx::query(
             "UPDATE organizations SET name = $1, display_name = $2, branding = $3, metadata = $4, updated_at = $5 WHERE id = $6",
         )
@@ -503,15 +502,12 @@ impl Db {
             return Ok(None);
         };
         let mut ec = Self::enabled_from_row(&row)?;
-        if let Some(v) = input.assign_membership_on_login {
-            ec.assign_membership_on_login = v;
-        }
-        if let Some(v) = input.show_as_button {
-            ec.show_as_button = v;
-        }
-        if let Some(v) = input.is_signup_enabled {
-            ec.is_signup_enabled = v;
-        }
+        patch(
+            &mut ec.assign_membership_on_login,
+            input.assign_membership_on_login,
+        );
+        patch(&mut ec.show_as_button, input.show_as_button);
+        patch(&mut ec.is_signup_enabled, input.is_signup_enabled);
         check_signup(
             "",
             &ec.connection.strategy,
@@ -669,18 +665,10 @@ impl Db {
             return Ok(None);
         };
         let mut conn = Self::connection_from_row(&row)?;
-        if let Some(d) = input.display_name {
-            conn.display_name = d;
-        }
-        if let Some(o) = input.options {
-            conn.options = o;
-        }
-        if let Some(c) = input.enabled_clients {
-            conn.enabled_clients = c;
-        }
-        if let Some(d) = input.is_domain_connection {
-            conn.is_domain_connection = d;
-        }
+        patch(&mut conn.display_name, input.display_name);
+        patch(&mut conn.options, input.options);
+        patch(&mut conn.enabled_clients, input.enabled_clients);
+        patch(&mut conn.is_domain_connection, input.is_domain_connection);
         sqlx::query("UPDATE connections SET display_name = $1, options = $2, enabled_clients = $3, is_domain_connection = $4 WHERE id = $5")
             .bind(&conn.display_name)
             .bind(json_text(&conn.options))
@@ -780,30 +768,20 @@ impl Db {
             return Ok(None);
         };
         let mut c = Self::client_from_row(&row)?;
-        if let Some(v) = input.name {
-            c.name = v;
-        }
-        if let Some(v) = input.description {
-            c.description = Some(v);
-        }
-        if let Some(v) = input.logo_uri {
-            c.logo_uri = v;
-        }
-        if let Some(v) = input.app_type {
-            c.app_type = Some(v);
-        }
-        if let Some(v) = input.callbacks {
-            c.callbacks = v;
-        }
-        if let Some(v) = input.organization_usage {
-            c.organization_usage = v;
-        }
-        if let Some(v) = input.organization_require_behavior {
-            c.organization_require_behavior = v;
-        }
-        if let Some(v) = input.organization_discovery_methods {
-            c.organization_discovery_methods = v;
-        }
+        patch(&mut c.name, input.name);
+        patch(&mut c.description, input.description.map(Some));
+        patch(&mut c.logo_uri, input.logo_uri);
+        patch(&mut c.app_type, input.app_type.map(Some));
+        patch(&mut c.callbacks, input.callbacks);
+        patch(&mut c.organization_usage, input.organization_usage);
+        patch(
+            &mut c.organization_require_behavior,
+            input.organization_require_behavior,
+        );
+        patch(
+            &mut c.organization_discovery_methods,
+            input.organization_discovery_methods,
+        );
         sqlx::query("UPDATE clients SET name = $1, body = $2 WHERE client_id = $3")
             .bind(&c.name)
             .bind(json_text(&c))
