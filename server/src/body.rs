@@ -64,10 +64,6 @@ impl Body {
         self.fields
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
-    }
-
     /// The raw value of `field`, if present (null included).
     pub fn take(&mut self, field: &str) -> Option<Value> {
         self.fields.remove(field)

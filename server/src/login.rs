@@ -97,6 +97,18 @@ fn visible(ec: &EnabledConnection, conn: &Connection) -> bool {
     ec.show_as_button || conn.kind() != ConnectionKind::Enterprise
 }
 
+/// The connections an organization shows on its login page.
+async fn visible_connections(state: &AppState, org_id: &str) -> ApiResult<Vec<PublicConnection>> {
+    Ok(state
+        .db
+        .organization_connections(org_id)
+        .await?
+        .iter()
+        .filter(|(ec, c)| visible(ec, c))
+        .map(|(ec, c)| public_connection(c, ec.is_signup_enabled))
+        .collect())
+}
+
 async fn find_organization(state: &AppState, id_or_name: &str) -> ApiResult<Option<Organization>> {
     if id_or_name.starts_with("org_") {
         if let Some(org) = state.db.organization(id_or_name).await? {
@@ -124,15 +136,9 @@ pub async fn context(
     let (organization, connections) = match organization {
         Some(wanted) => {
             let org = find_organization(state, wanted).await?;
+            // Unknown organizations run the same query, so they answer in the same time.
             let id = org.as_ref().map_or("org_", |o| o.id.as_str());
-            let connections: Vec<PublicConnection> = state
-                .db
-                .organization_connections(id)
-                .await?
-                .iter()
-                .filter(|(ec, c)| visible(ec, c))
-                .map(|(ec, c)| public_connection(c, ec.is_signup_enabled))
-                .collect();
+            let connections = visible_connections(state, id).await?;
             match org {
                 Some(org) if !connections.is_empty() => (
                     Some(PublicOrganization {
@@ -338,10 +344,8 @@ pub async fn discover(State(state): State<AppState>, RawQuery(query): RawQuery) 
                     if found.iter().any(|o| o["name"] == name) {
                         continue;
                     }
-                    if context(&state, client_id, Some(&org.id), None)
-                        .await?
-                        .is_some()
-                    {
+                    // Only organizations a user could log in to (as the context says).
+                    if !visible_connections(&state, &org.id).await?.is_empty() {
                         found.push(json!({ "name": org.name, "display_name": org.display_name }));
                     }
                 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,9 +24,10 @@ use crate::state::{AppState, Config};
 /// One file of the built page, with its compressed forms.
 struct Asset {
     content_type: &'static str,
-    raw: Vec<u8>,
-    gzip: Vec<u8>,
-    brotli: Vec<u8>,
+    // Bytes: serving a file shares the buffer instead of copying it per request.
+    raw: Bytes,
+    gzip: Bytes,
+    brotli: Bytes,
 }
 
 /// The built page, loaded once at start.
@@ -87,9 +88,9 @@ impl Assets {
             }
             let asset = Asset {
                 content_type: content_type(&name),
-                gzip: gzip(&raw),
-                brotli: brotli(&raw, 11),
-                raw,
+                gzip: gzip(&raw).into(),
+                brotli: brotli(&raw, 11).into(),
+                raw: raw.into(),
             };
             files.insert(format!("/{name}"), asset);
         }
