@@ -8,6 +8,6 @@ scripts/setup.sh
 missing=(); command -v wrk >/dev/null || missing+=(wrk); command -v nginx >/dev/null || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; fi
 bench/build-lock.sh
-trunk build --release
+scripts/build-page.sh
 cargo build --release -p portico-server
 node bench/run.mjs "$@"

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 scripts/setup.sh
-echo "==> building the page (trunk build --release)"
-trunk build --release
+echo "==> building the page (scripts/build-page.sh: trunk build --release)"
+scripts/build-page.sh
 echo "==> building the server"
 cargo build --release -p portico-server
 # Defaults through the environment, so flags given here (--addr …) override them.

@@ -19,6 +19,13 @@ else
   rustup target add wasm32-unknown-unknown
 fi
 
+step "rust-src (the page's release build rebuilds std for size: scripts/build-page.sh)"
+if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  echo "already installed"
+else
+  rustup component add rust-src
+fi
+
 apt_pkgs=()
 command -v chromium >/dev/null || apt_pkgs+=(chromium)
 command -v chromedriver >/dev/null || apt_pkgs+=(chromium-driver)

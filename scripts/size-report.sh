@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Size report of what a browser downloads for the page: every file in dist/ (raw,
 # gzip -9, brotli -q 11), and the total. With --budget KB it fails when the brotli
-# total is over KB kilobytes (1 KB = 1000 bytes). Build first: trunk build --release.
+# total is over KB kilobytes (1 KB = 1000 bytes). Build first: scripts/build-page.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dist=${DIST:-dist}
 budget=""
 [ "${1:-}" = "--budget" ] && budget=$2
-[ -f "$dist/index.html" ] || { echo "no $dist/index.html: run trunk build --release first" >&2; exit 1; }
+[ -f "$dist/index.html" ] || { echo "no $dist/index.html: run scripts/build-page.sh first" >&2; exit 1; }
 printf '%-40s %10s %10s %10s\n' file raw gzip brotli
 tr=0; tg=0; tb=0
 for f in "$dist"/*; do

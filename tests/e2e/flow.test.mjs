@@ -1,6 +1,6 @@
 // The whole flow in headless Chromium against portico-server with the demo tenant,
 // the release build of the page, and a real OpenID provider as the authorization
-// server. Run: node --test tests/e2e/ (after trunk build --release and
+// server. Run: node --test tests/e2e/ (after scripts/build-page.sh and
 // cargo build --release -p portico-server).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
