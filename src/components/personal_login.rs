@@ -7,7 +7,9 @@ use super::connection_list::ConnectionList;
 use crate::app::continue_to;
 
 /// Login without an organization: the application's own connections, and for
-/// `allow` applications a way to the organization prompt.
+/// `allow` applications a way to the organization prompt. Both are fixed for the
+/// life of the screen, so plain `Option` views rather than `<Show>` (which would
+/// re-evaluate reactively and costs about 1 KB of wasm per use).
 #[component]
 pub fn PersonalLogin(
     req: AuthorizeRequest,
@@ -24,19 +26,19 @@ pub fn PersonalLogin(
     view! {
         <div class="card__body">
             <h1 class="card__title">"Log in to continue to "<bdi>{client}</bdi></h1>
-            <Show when=move || empty>
+            {empty.then(|| view! {
                 <p class="card__text" role="alert">"This application has no way to log in yet."</p>
-            </Show>
+            })}
             <div class="connections">
                 <ConnectionList connections=ctx.connections.clone() on_continue=on_continue/>
             </div>
-            <Show when=move || offer_organization>
+            {offer_organization.then(|| view! {
                 <p class="card__footer">
                     <button type="button" class="link" on:click=move |_| on_prompt.run(())>
                         "Sign in with your organization"
                     </button>
                 </p>
-            </Show>
+            })}
         </div>
     }
 }
