@@ -76,8 +76,13 @@ impl fmt::Display for OrganizationName {
 }
 
 /// What the prompt does to what a user typed before validating it: trim, lower-case.
+///
+/// Lower-casing is ASCII only, like the server's rules (names and discovery domains
+/// are ASCII). Full Unicode lower-casing would map look-alikes into valid names (the
+/// Kelvin sign U+212A becomes `k`), so "\u{212A}acme" would log in to `kacme`; it also
+/// costs the page an 11 KB case-mapping table.
 pub fn normalize_prompt_input(s: &str) -> String {
-    s.trim().to_lowercase()
+    s.trim().to_ascii_lowercase()
 }
 
 /// True for the characters a display name must not hold: C0/C1 controls, the Unicode
@@ -156,6 +161,10 @@ mod tests {
     fn prompt_input_is_trimmed_and_lowercased() {
         assert_eq!(normalize_prompt_input("  AcMe \t"), "acme");
         assert!(OrganizationName::parse(&normalize_prompt_input(" ACME ")).is_ok());
+        // Look-alikes are not folded into a valid name.
+        assert_eq!(normalize_prompt_input("\u{212A}ACME"), "\u{212A}acme");
+        assert!(OrganizationName::parse(&normalize_prompt_input("\u{212A}ACME")).is_err());
+        assert_eq!(normalize_prompt_input("ÄCME"), "Äcme");
     }
 
     #[test]
