@@ -1,33 +1,22 @@
 //! The top of the page: reads the request from the address, gets the context
-//! (injected or fetched), asks the flow table which screen to show, and renders it.
-//! Also owns the one "navigating away" flag that makes double clicks harmless.
+//! (injected or fetched), asks the flow table which screen to show, shows it as a
+//! `Card` (built by `screens`), and carries out what its buttons ask (`Act`). Also owns
+//! the one "navigating away" flag that makes double clicks harmless.
 
 use std::cell::Cell;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use portico_rules::flow::PageError;
 use portico_rules::{
-    organization_from_host, resolve_login_screen, AuthorizeRequest, LoginContext, Screen,
+    normalize_prompt_input, organization_from_host, resolve_login_screen, AuthorizeRequest,
+    ConnectionKind, LoginContext, OrganizationName, Screen,
 };
 
-use crate::api::{self, ApiError};
-use crate::browser;
-use crate::components::{ErrorPage, Failure, OrgLogin, PersonalLogin, Prompt};
-use crate::theme;
-
-#[derive(Clone)]
-enum View {
-    Loading,
-    Failed(ApiError),
-    Problem(PageError),
-    Ready {
-        req: AuthorizeRequest,
-        ctx: Arc<LoginContext>,
-        screen: Screen,
-    },
-}
+use crate::api::{self, ApiError, DiscoveredOrganization};
+use crate::card::{self, Act, Card, Live};
+use crate::screens::{self, INVALID_ORGANIZATION};
+use crate::{browser, theme};
 
 thread_local! {
     static NAVIGATION: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
@@ -65,42 +54,72 @@ fn requested_organization(req: &AuthorizeRequest) -> Option<String> {
     })
 }
 
-/// The whole page.
-#[component]
-pub fn App() -> impl IntoView {
-    let navigating = RwSignal::new(false);
-    NAVIGATION.with(|n| n.set(Some(navigating)));
-    let current = RwSignal::new(View::Loading);
-    let generation = StoredValue::new(0u32);
-    // The server's context belongs to the address it served; history moves fetch.
-    let injected = StoredValue::new(api::injected_context().map(|c| (browser::query(), c)));
+/// The screen on show, with what its acts need.
+struct Shown {
+    req: AuthorizeRequest,
+    ctx: Arc<LoginContext>,
+    /// Connections continue with the context's organization (the organization
+    /// login), or without one (personal login).
+    with_organization: bool,
+}
 
-    let show = move |req: AuthorizeRequest, requested: bool, ctx: Arc<LoginContext>| {
-        let screen = resolve_login_screen(&req, requested, &ctx);
-        let branding = match screen {
-            Screen::OrganizationLogin { .. } => {
-                ctx.organization.as_ref().and_then(|o| o.branding.as_ref())
-            }
-            _ => None,
-        };
-        theme::apply(branding);
-        if let Screen::ErrorRedirect(url) = &screen {
-            continue_to(url.clone());
+/// The page's state. All of it is `Copy` handles, so every closure can hold a `Page`.
+#[derive(Clone, Copy)]
+struct Page {
+    card: RwSignal<Card>,
+    live: Live,
+    shown: StoredValue<Option<Shown>>,
+    /// Counts loads, so that a lookup that lost a race is dropped.
+    generation: StoredValue<u32>,
+    /// The context the server put in the page, with the query it belongs to.
+    injected: StoredValue<Option<(String, Result<LoginContext, ApiError>)>>,
+    /// What email discovery found, for `Act::Choose`.
+    found: StoredValue<Vec<DiscoveredOrganization>>,
+}
+
+impl Page {
+    fn new() -> Self {
+        // A fresh flag per mount: the previous one went with the previous owner.
+        let navigating = RwSignal::new(false);
+        NAVIGATION.with(|n| n.set(Some(navigating)));
+        Page {
+            card: RwSignal::new(screens::loading()),
+            live: Live {
+                busy: RwSignal::new(false),
+                error: RwSignal::new(None),
+                choices: RwSignal::new(Vec::new()),
+                remembered: RwSignal::new(None),
+                navigating,
+            },
+            shown: StoredValue::new(None),
+            generation: StoredValue::new(0),
+            // The server's context belongs to the address it served; history moves
+            // fetch.
+            injected: StoredValue::new(api::injected_context().map(|c| (browser::query(), c))),
+            found: StoredValue::new(Vec::new()),
         }
-        current.set(View::Ready { req, ctx, screen });
-    };
+    }
 
-    let load = move || {
-        generation.update_value(|g| *g += 1);
-        let this_load = generation.get_value();
+    /// Shows the page for the current address: the injected context if it is for this
+    /// address, else a lookup.
+    fn load(self) {
+        // A page that was unmounted (its owner disposed) has nothing left to load.
+        let Some(this_load) = self.generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        }) else {
+            return;
+        };
         let query = browser::query();
         let req = AuthorizeRequest::parse(&query);
         if req.client_id().is_none() {
-            theme::apply(None);
-            return current.set(View::Problem(PageError::MissingClientId));
+            return self.problem(screens::problem(
+                portico_rules::flow::PageError::MissingClientId,
+            ));
         }
         let organization = requested_organization(&req);
-        let from_server = injected
+        let from_server = self
+            .injected
             .try_update_value(|i| {
                 if i.as_ref().is_some_and(|(q, _)| *q == query) {
                     i.take()
@@ -110,95 +129,265 @@ pub fn App() -> impl IntoView {
             })
             .flatten();
         if let Some((_, Ok(ctx))) = from_server {
-            return show(req, organization.is_some(), Arc::new(ctx));
+            return self.show(req, organization.is_some(), Arc::new(ctx));
         }
-        current.set(View::Loading);
+        self.card.set(screens::loading());
         spawn_local(async move {
             let result = api::login_context(&req, organization.as_deref()).await;
-            if generation.get_value() != this_load {
+            if self.generation.try_get_value() != Some(this_load) {
                 return; // the address moved on while this lookup ran
             }
             match result {
-                Ok(ctx) => show(req, organization.is_some(), Arc::new(ctx)),
-                Err(ApiError::UnknownClient) => {
-                    current.set(View::Problem(PageError::UnknownClient))
-                }
-                Err(e) => current.set(View::Failed(e)),
+                Ok(ctx) => self.show(req, organization.is_some(), Arc::new(ctx)),
+                Err(ApiError::UnknownClient) => self.problem(screens::problem(
+                    portico_rules::flow::PageError::UnknownClient,
+                )),
+                Err(e) => self.problem(screens::failure(e)),
             }
         });
-    };
+    }
 
-    let to_prompt = move |req: AuthorizeRequest, ctx: Arc<LoginContext>| {
+    /// A screen without a context: default theme, nothing to act on but Retry.
+    fn problem(self, card: Card) {
+        theme::apply(None);
+        self.shown.set_value(None);
+        self.card.set(card);
+    }
+
+    /// Shows the screen the flow table gives for `req` and `ctx`.
+    fn show(self, req: AuthorizeRequest, requested: bool, ctx: Arc<LoginContext>) {
+        let screen = resolve_login_screen(&req, requested, &ctx);
+        self.show_screen(req, ctx, screen);
+    }
+
+    fn show_screen(self, req: AuthorizeRequest, ctx: Arc<LoginContext>, screen: Screen) {
+        let org = match &screen {
+            Screen::OrganizationLogin { .. } => ctx.organization.as_ref(),
+            _ => None,
+        };
+        theme::apply(org.and_then(|o| o.branding.as_ref()));
+        let mut with_organization = false;
+        let card = match screen {
+            Screen::Error(p) => screens::problem(p),
+            Screen::ErrorRedirect(url) => {
+                continue_to(url);
+                screens::returning(&ctx)
+            }
+            Screen::PersonalLogin { offer_organization } => {
+                screens::personal_login(&ctx, offer_organization)
+            }
+            Screen::Prompt { invalid } => {
+                self.live
+                    .error
+                    .set(invalid.then(|| INVALID_ORGANIZATION.to_owned()));
+                self.live.choices.set(Vec::new());
+                self.live
+                    .remembered
+                    .set(browser::remembered_organization().map(|(_, label)| label));
+                screens::prompt(&ctx, req.organization().unwrap_or_default())
+            }
+            Screen::OrganizationLogin { auto_redirect } => {
+                let Some(org) = ctx.organization.as_ref() else {
+                    return self.problem(screens::failure(ApiError::Malformed));
+                };
+                with_organization = true;
+                // Redirect at once, but only the first time this history entry is
+                // shown: coming back (bfcache or a fresh load) shows the buttons.
+                let auto = auto_redirect.filter(|_| !browser::was_auto_redirected());
+                let card = screens::organization_login(&ctx, org, auto.as_deref());
+                if let Some(name) = &auto {
+                    browser::mark_auto_redirected();
+                    self.continue_with(&req, &ctx, true, name, None);
+                }
+                card
+            }
+        };
+        self.shown.set_value(Some(Shown {
+            req,
+            ctx,
+            with_organization,
+        }));
+        self.card.set(card);
+    }
+
+    /// Leaves for `connection`, with the organization when `with_organization`
+    /// (remembering it for next time).
+    fn continue_with(
+        self,
+        req: &AuthorizeRequest,
+        ctx: &LoginContext,
+        with_organization: bool,
+        connection: &str,
+        hint: Option<&str>,
+    ) {
+        let org = ctx.organization.as_ref().filter(|_| with_organization);
+        if let Some(org) = org {
+            browser::remember_organization(&org.name, org.label());
+        }
+        let id = org.map(|o| o.id.as_str());
+        continue_to(req.build_redirect(&ctx.authorize_url, id, connection, hint));
+    }
+
+    /// Back to "Enter your organization", as a new history entry without
+    /// `organization`.
+    fn to_prompt(self) {
+        let Some((req, ctx)) = self
+            .shown
+            .with_value(|s| s.as_ref().map(|s| (s.req.clone(), s.ctx.clone())))
+        else {
+            return;
+        };
         let req = req.with_organization(None);
         let query = req.to_query();
         if browser::query().trim_start_matches('?') != query {
             browser::push_query(&query);
         }
-        theme::apply(None);
         let ctx = Arc::new(LoginContext {
             organization: None,
             ..(*ctx).clone()
         });
-        current.set(View::Ready {
-            req,
-            ctx,
-            screen: Screen::Prompt { invalid: false },
-        });
-    };
+        self.show_screen(req, ctx, Screen::Prompt { invalid: false });
+    }
 
-    load();
-    let _ = window_event_listener(leptos::ev::popstate, move |_| load());
+    /// Carries out what a button or form asked.
+    fn act(self, act: Act) {
+        match act {
+            Act::Retry => self.load(),
+            Act::ToPrompt => self.to_prompt(),
+            Act::Submit => self.submit(),
+            Act::Connect(i) => self.shown.with_value(|s| {
+                let Some(s) = s else { return };
+                let Some(c) = s.ctx.connections.get(i) else {
+                    return;
+                };
+                let hint = (c.kind == ConnectionKind::Database)
+                    .then(|| browser::input_value(&screens::email_field(c)))
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty());
+                self.continue_with(
+                    &s.req,
+                    &s.ctx,
+                    s.with_organization,
+                    &c.name,
+                    hint.as_deref(),
+                );
+            }),
+            Act::ContinueAs => {
+                if let Some((name, _)) = browser::remembered_organization() {
+                    self.look_up(name);
+                }
+            }
+            Act::Forget => {
+                browser::forget_organization();
+                self.live.remembered.set(None);
+            }
+            Act::Choose(i) => {
+                if let Some(name) = self.found.with_value(|f| f.get(i).map(|o| o.name.clone())) {
+                    self.look_up(name);
+                }
+            }
+        }
+    }
+
+    /// The prompt's form: a name is validated before any request; an email address
+    /// (when the application allows discovery) is looked up by its domain.
+    fn submit(self) {
+        self.live.choices.set(Vec::new());
+        let input = normalize_prompt_input(&browser::input_value("organization"));
+        let by_email = self.shown.with_value(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.ctx.client.discovers_by_email())
+        });
+        if by_email && input.contains('@') {
+            self.live.error.set(None);
+            return self.discover(input);
+        }
+        match OrganizationName::parse(&input) {
+            Ok(name) => {
+                self.live.error.set(None);
+                self.look_up(name.into_string());
+            }
+            Err(e) => self.live.error.set(Some(e.message().to_owned())),
+        }
+    }
+
+    /// Looks up organization `name` for the prompt; unknown ones come back to the
+    /// prompt marked invalid.
+    fn look_up(self, name: String) {
+        let live = self.live;
+        if live.busy.get_untracked() {
+            return;
+        }
+        let Some((req, ctx)) = self.shown.with_value(|s| {
+            s.as_ref()
+                .map(|s| (s.req.with_organization(Some(&name)), s.ctx.clone()))
+        }) else {
+            return;
+        };
+        live.busy.set(true);
+        spawn_local(async move {
+            let result = api::organization_context(&req, Some(&name)).await;
+            live.busy.set(false);
+            match result {
+                Ok(found) => {
+                    browser::push_query(&req.to_query());
+                    let ctx = found.map(Arc::new).unwrap_or_else(|| {
+                        Arc::new(LoginContext {
+                            organization: None,
+                            ..(*ctx).clone()
+                        })
+                    });
+                    self.show(req, true, ctx);
+                }
+                Err(e) => live.error.set(Some(e.message())),
+            }
+        });
+    }
+
+    /// Email discovery: one organization continues at once, several are offered.
+    fn discover(self, email: String) {
+        let live = self.live;
+        let Some(client_id) = self
+            .shown
+            .with_value(|s| s.as_ref().map(|s| s.ctx.client.client_id.clone()))
+        else {
+            return;
+        };
+        live.busy.set(true);
+        spawn_local(async move {
+            let result = api::discover(&client_id, &email).await;
+            live.busy.set(false);
+            match result {
+                Ok(found) if found.len() == 1 => self.look_up(found[0].name.clone()),
+                Ok(found) if found.is_empty() => {
+                    live.error.set(Some(INVALID_ORGANIZATION.to_owned()))
+                }
+                Ok(found) => {
+                    live.choices
+                        .set(found.iter().map(|o| o.label.clone()).collect());
+                    self.found.set_value(found);
+                }
+                Err(e) => live.error.set(Some(e.message())),
+            }
+        });
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let page = Page::new();
+    page.load();
+    let _ = window_event_listener(leptos::ev::popstate, move |_| page.load());
     let _ = window_event_listener(leptos::ev::pageshow, move |ev| {
         if ev.persisted() {
-            navigating.set(false);
+            page.live.navigating.set(false);
         }
     });
-
-    let body = move || {
-        match current.get() {
-        View::Loading => view! {
-            <div class="card__body card__body--loading">
-                <div class="spinner" role="status" aria-label="Loading"></div>
-            </div>
-        }
-        .into_any(),
-        View::Failed(error) => view! { <Failure error=error on_retry=move |_| load()/> }.into_any(),
-        View::Problem(p) => view! { <ErrorPage title=p.title() message=p.message()/> }.into_any(),
-        View::Ready { req, ctx, screen } => match screen {
-            Screen::Error(p) => view! { <ErrorPage title=p.title() message=p.message()/> }.into_any(),
-            Screen::ErrorRedirect(_) => view! {
-                <div class="card__body">
-                    <p class="card__text" role="status">"Returning you to "<bdi>{ctx.client.name.clone()}</bdi>"…"</p>
-                </div>
-            }
-            .into_any(),
-            Screen::PersonalLogin { offer_organization } => {
-                let (r, c) = (req.clone(), ctx.clone());
-                view! {
-                    <PersonalLogin req=req ctx=ctx offer_organization=offer_organization
-                        on_prompt=move |_| to_prompt(r.clone(), c.clone())/>
-                }
-                .into_any()
-            }
-            Screen::Prompt { invalid } => view! {
-                <Prompt req=req ctx=ctx invalid=invalid on_found=move |(req, ctx)| show(req, true, ctx)/>
-            }
-            .into_any(),
-            Screen::OrganizationLogin { auto_redirect } => {
-                let (r, c) = (req.clone(), ctx.clone());
-                view! {
-                    <OrgLogin req=req ctx=ctx auto_redirect=auto_redirect
-                        on_not_mine=move |_| to_prompt(r.clone(), c.clone())/>
-                }
-                .into_any()
-            }
-        },
-    }
-    };
-
+    let on = Callback::new(move |act| page.act(act));
     view! {
-        <main class="page" aria-busy=move || if matches!(current.get(), View::Loading) { "true" } else { "false" }>
-            <div class="card">{body}</div>
+        <main class="page" aria-busy=move || if page.card.with(|c| c.loading) { "true" } else { "false" }>
+            <div class="card">{move || card::render(page.card.get(), page.live, on)}</div>
         </main>
     }
 }

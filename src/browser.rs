@@ -34,6 +34,16 @@ pub fn element_text(id: &str) -> Option<String> {
     window().document()?.get_element_by_id(id)?.text_content()
 }
 
+/// The value of the `<input>` with id `id` ("" when there is none).
+pub fn input_value(id: &str) -> String {
+    window()
+        .document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
 /// Puts `?{query}` in the address bar as a new history entry, keeping the path.
 pub fn push_query(query: &str) {
     let url = if query.is_empty() {

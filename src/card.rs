@@ -1,0 +1,285 @@
+//! Every screen is one `Card`: plain data (built in `screens`) rendered by one view
+//! function. One view type for the whole page instead of one per screen and branch
+//! is what keeps the wasm small: each distinct Leptos view type is compiled into its
+//! own build/rebuild/mount code (README, "Size").
+//!
+//! Buttons carry an `Act`, not a closure; `app` decides what an act does. Fields are
+//! read from the DOM when their form is submitted, so typing re-renders nothing.
+//! What changes inside a screen (busy, the field's error, discovery choices, the
+//! remembered organization, "navigating away") lives in `Live` signals.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+
+/// One piece of text. Tenant text (names, labels) is rendered inside `<bdi>`, so a
+/// right-to-left name cannot reorder the sentence around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub tenant: bool,
+    pub text: String,
+}
+
+/// Our own words.
+pub fn fixed(text: &str) -> Part {
+    Part {
+        tenant: false,
+        text: text.to_owned(),
+    }
+}
+
+/// A tenant's words.
+pub fn tenant(text: &str) -> Part {
+    Part {
+        tenant: true,
+        text: text.to_owned(),
+    }
+}
+
+pub type Text = Vec<Part>;
+
+/// What a button or form asks the page to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Look up the context again after a failure.
+    Retry,
+    /// Continue with the i-th connection of the context.
+    Connect(usize),
+    /// Go to the organization prompt ("Not your organization?", "Sign in with your
+    /// organization").
+    ToPrompt,
+    /// The prompt's form was submitted.
+    Submit,
+    /// "Continue as" the remembered organization.
+    ContinueAs,
+    /// Forget the remembered organization.
+    Forget,
+    /// The i-th organization email discovery offered.
+    Choose(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub text: Text,
+    /// `button--primary`, `button--connection` or `link`.
+    pub class: &'static str,
+    /// An SVG path (24×24) drawn before the text.
+    pub icon: Option<&'static str>,
+    /// For a database connection: the id of its email field, which continues as
+    /// `login_hint`. The button then submits a small form.
+    pub email_field: Option<String>,
+    pub act: Act,
+}
+
+/// A paragraph under the heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub text: Text,
+    pub role: Option<&'static str>,
+    /// "Redirecting you to …": hidden again once the page is shown after Back.
+    pub redirecting: bool,
+}
+
+/// The organization prompt's form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub label: &'static str,
+    pub value: String,
+    /// Offer "Continue as" the remembered organization.
+    pub remembered: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Card {
+    pub loading: bool,
+    /// `alert` for a screen that is itself the error.
+    pub role: Option<&'static str>,
+    /// The logo's URL and its alt text.
+    pub logo: Option<(String, String)>,
+    pub title: Text,
+    pub note: Option<Note>,
+    pub prompt: Option<Prompt>,
+    /// The connections, in a list.
+    pub connections: Vec<Button>,
+    /// One button after everything else (Retry).
+    pub action: Option<Button>,
+    /// A link-style button at the bottom.
+    pub footer: Option<Button>,
+}
+
+/// What changes within a screen.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub busy: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+    /// Labels of the organizations email discovery found.
+    pub choices: RwSignal<Vec<String>>,
+    /// The remembered organization's label.
+    pub remembered: RwSignal<Option<String>>,
+    /// True from the moment the page starts navigating away until it is shown again.
+    pub navigating: RwSignal<bool>,
+}
+
+fn text(parts: Text) -> impl IntoView {
+    parts
+        .into_iter()
+        .map(|p| {
+            if p.tenant {
+                Either::Left(view! { <bdi>{p.text}</bdi> })
+            } else {
+                Either::Right(p.text)
+            }
+        })
+        .collect_view()
+}
+
+fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
+    let icon = b.icon.map(|d| {
+        view! {
+            <svg class="button__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d=d></path>
+            </svg>
+        }
+    });
+    let act = b.act;
+    let submits = b.email_field.is_some();
+    let inner = view! {
+        <button type=if submits { "submit" } else { "button" } class=b.class
+            disabled=move || live.navigating.get()
+            on:click=move |_| if !submits { on.run(act) }>
+            {icon}<span>{text(b.text)}</span>
+        </button>
+    };
+    match b.email_field {
+        None => Either::Left(inner),
+        Some(id) => Either::Right(view! {
+            <form class="connection connection--database" on:submit=move |ev| {
+                ev.prevent_default();
+                on.run(act);
+            }>
+                <label class="field__label" for=id.clone()>"Email address"</label>
+                <input id=id class="field__input" type="email" name="email"
+                    autocomplete="username" inputmode="email"/>
+                {inner}
+            </form>
+        }),
+    }
+}
+
+fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
+    let remembered = p.remembered.then_some(move || {
+        live.remembered.get().map(|label| {
+            let continue_as = Button {
+                text: vec![fixed("Continue as "), tenant(&label)],
+                class: "button button--primary",
+                icon: None,
+                email_field: None,
+                act: Act::ContinueAs,
+            };
+            let forget = Button {
+                text: vec![fixed("Forget this organization")],
+                class: "link",
+                icon: None,
+                email_field: None,
+                act: Act::Forget,
+            };
+            view! {
+                <div class="remembered">
+                    {button(continue_as, live, on)}
+                    {button(forget, live, on)}
+                </div>
+            }
+        })
+    });
+    let choices = move || {
+        live.choices
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let choose = Button {
+                    text: vec![tenant(&label)],
+                    class: "button button--connection",
+                    icon: None,
+                    email_field: None,
+                    act: Act::Choose(i),
+                };
+                view! { <li>{button(choose, live, on)}</li> }
+            })
+            .collect_view()
+    };
+    view! {
+        {remembered}
+        <form class="prompt" novalidate
+            aria-busy=move || if live.busy.get() { "true" } else { "false" }
+            on:submit=move |ev| {
+                ev.prevent_default();
+                on.run(Act::Submit);
+            }>
+            <div class="field">
+                <label class="field__label" for="organization">{p.label}</label>
+                <input id="organization" class="field__input" name="organization" type="text"
+                    autocomplete="organization" autocapitalize="none" spellcheck="false"
+                    aria-invalid=move || if live.error.get().is_some() { "true" } else { "false" }
+                    aria-describedby="organization-error" prop:value=p.value/>
+                <p id="organization-error" class="field__error" role="alert">
+                    {move || live.error.get()}
+                </p>
+            </div>
+            <ul class="choices" hidden=move || live.choices.get().is_empty()>{choices}</ul>
+            <button type="submit" class="button button--primary" disabled=move || live.busy.get()>
+                "Continue"
+            </button>
+        </form>
+    }
+}
+
+/// The card's content for `card`.
+pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
+    let Card {
+        loading,
+        role,
+        logo,
+        title,
+        note,
+        prompt: form,
+        connections,
+        action,
+        footer,
+    } = card;
+    let spinner =
+        loading.then(|| view! { <div class="spinner" role="status" aria-label="Loading"></div> });
+    // The box is there only for a logo that will load, and keeps its height while it
+    // does.
+    let logo = logo.map(|(src, alt)| {
+        view! {
+            <div class="logo">
+                <img class="logo__img" src=src alt=alt referrerpolicy="no-referrer"/>
+            </div>
+        }
+    });
+    let title = (!title.is_empty()).then(|| view! { <h1 class="card__title">{text(title)}</h1> });
+    let note = note.map(|n| {
+        let redirecting = n.redirecting;
+        view! {
+            <p class="card__text" role=n.role class:redirecting=redirecting
+                class:redirecting--done=move || redirecting && !live.navigating.get()>
+                {text(n.text)}
+            </p>
+        }
+    });
+    let form = form.map(|p| prompt(p, live, on));
+    let connections = (!connections.is_empty()).then(|| {
+        let buttons = connections
+            .into_iter()
+            .map(|b| button(b, live, on))
+            .collect_view();
+        view! { <div class="connections">{buttons}</div> }
+    });
+    let action = action.map(|b| button(b, live, on));
+    let footer = footer.map(|b| view! { <p class="card__footer">{button(b, live, on)}</p> });
+    view! {
+        <div class="card__body" class:card__body--loading=loading role=role>
+            {spinner}{logo}{title}{note}{form}{connections}{action}{footer}
+        </div>
+    }
+}
