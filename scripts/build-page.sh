@@ -28,4 +28,4 @@ export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
 export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 export CARGO_TARGET_DIR=${PORTICO_PAGE_TARGET_DIR:-target/page}
-exec trunk build --release "$@"
+exec trunk build --release=true "$@"
