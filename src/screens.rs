@@ -207,3 +207,160 @@ fn button(text: crate::card::Text, class: &'static str, act: Act) -> Button {
         act,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use portico_rules::{
+        Branding, ClientInfo, DiscoveryMethod, OrganizationUsage, RequireBehavior,
+    };
+
+    use super::*;
+    use crate::card::Part;
+
+    fn connection(name: &str, strategy: &str) -> PublicConnection {
+        PublicConnection {
+            name: name.to_owned(),
+            display_name: ["The ", name].concat(),
+            strategy: strategy.to_owned(),
+            icon_url: None,
+            kind: ConnectionKind::from_strategy(strategy),
+            is_signup_enabled: false,
+        }
+    }
+
+    fn context(discovery: bool, connections: Vec<PublicConnection>) -> LoginContext {
+        LoginContext {
+            redirect_uri_allowed: true,
+            client: ClientInfo {
+                client_id: "app".to_owned(),
+                name: "Acme \u{5d0}pp".to_owned(),
+                logo_uri: None,
+                organization_usage: OrganizationUsage::parse("require").unwrap(),
+                organization_require_behavior: RequireBehavior::parse("pre_login_prompt").unwrap(),
+                organization_discovery_methods: if discovery {
+                    vec![DiscoveryMethod::parse("email").unwrap()]
+                } else {
+                    Vec::new()
+                },
+            },
+            organization: None,
+            connections,
+            authorize_url: "https://auth.example.com/authorize".to_owned(),
+        }
+    }
+
+    fn organization(logo: Option<&str>) -> PublicOrganization {
+        PublicOrganization {
+            id: "org_1".to_owned(),
+            name: "acme".to_owned(),
+            display_name: Some("Acme Corp".to_owned()),
+            branding: Some(Branding {
+                logo_url: logo.map(str::to_owned),
+                colors: None,
+            }),
+        }
+    }
+
+    fn plain(text: &[Part]) -> String {
+        text.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    #[test]
+    fn organization_login_names_tenants_as_tenant_text() {
+        let ctx = context(false, vec![connection("okta", "okta")]);
+        let card = organization_login(&ctx, &organization(None), None);
+        assert_eq!(
+            plain(&card.title),
+            "Log in to Acme Corp to continue to Acme \u{5d0}pp"
+        );
+        let tenant: Vec<_> = card.title.iter().filter(|p| p.tenant).collect();
+        assert_eq!(tenant.len(), 2, "{:?}", card.title);
+        assert_eq!(tenant[0].text, "Acme Corp");
+        assert_eq!(card.footer.unwrap().act, Act::ToPrompt);
+        assert!(card.note.is_none());
+    }
+
+    #[test]
+    fn a_logo_that_breaks_the_url_rule_is_not_shown() {
+        let ctx = context(false, Vec::new());
+        let https = organization(Some("https://cdn.example.com/acme.svg"));
+        assert_eq!(
+            organization_login(&ctx, &https, None).logo,
+            Some((
+                "https://cdn.example.com/acme.svg".to_owned(),
+                "Acme Corp".to_owned()
+            ))
+        );
+        for bad in [
+            "http://cdn.example.com/a.svg",
+            "javascript:alert(1)",
+            "//x.test/a",
+        ] {
+            let org = organization(Some(bad));
+            assert_eq!(organization_login(&ctx, &org, None).logo, None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn connections_keep_their_order_and_a_database_gets_an_email_field() {
+        let ctx = context(
+            false,
+            vec![
+                connection("Username-Password", "auth0"),
+                connection("google", "google-oauth2"),
+            ],
+        );
+        let card = organization_login(&ctx, &organization(None), None);
+        let [db, google] = &card.connections[..] else {
+            panic!("{:?}", card.connections)
+        };
+        assert_eq!(db.act, Act::Connect(0));
+        assert_eq!(db.email_field.as_deref(), Some("email-Username-Password"));
+        assert_eq!(db.class, "button button--primary");
+        assert_eq!(google.act, Act::Connect(1));
+        assert_eq!(google.email_field, None);
+        assert_eq!(plain(&google.text), "Continue with The google");
+        assert_ne!(db.icon, google.icon);
+    }
+
+    #[test]
+    fn redirecting_names_the_connection_by_its_display_name() {
+        let ctx = context(false, vec![connection("okta", "okta")]);
+        let card = organization_login(&ctx, &organization(None), Some("okta"));
+        let note = card.note.unwrap();
+        assert!(note.redirecting);
+        assert_eq!(plain(&note.text), "Redirecting you to The okta…");
+    }
+
+    #[test]
+    fn prompt_label_follows_email_discovery() {
+        let by_name = prompt(&context(false, Vec::new()), "acme");
+        let p = by_name.prompt.unwrap();
+        assert_eq!((p.label, p.value.as_str()), ("Organization name", "acme"));
+        let by_email = prompt(&context(true, Vec::new()), "");
+        assert_eq!(by_email.prompt.unwrap().label, "Organization name or email");
+    }
+
+    #[test]
+    fn personal_login_says_when_there_is_no_way_in() {
+        let none = personal_login(&context(false, Vec::new()), false);
+        assert_eq!(none.note.unwrap().role, Some("alert"));
+        assert!(none.footer.is_none());
+        let some = personal_login(
+            &context(false, vec![connection("g", "google-oauth2")]),
+            true,
+        );
+        assert!(some.note.is_none());
+        assert_eq!(some.footer.unwrap().act, Act::ToPrompt);
+    }
+
+    #[test]
+    fn failures_offer_retry_and_problems_do_not() {
+        let failed = failure(ApiError::Timeout);
+        assert_eq!(failed.role, Some("alert"));
+        assert_eq!(failed.action.unwrap().act, Act::Retry);
+        let problem = problem(portico_rules::flow::PageError::UnknownClient);
+        assert_eq!(problem.role, Some("alert"));
+        assert!(problem.action.is_none() && problem.connections.is_empty());
+    }
+}
