@@ -28,7 +28,7 @@ PORTICO_TEST_POSTGRES=$PG cargo test -p portico-server --tests
 step "release build of the page and its size"
 scripts/build-page.sh
 # Budget in KB of brotli over everything a browser downloads (see README, "Size").
-scripts/size-report.sh --budget "${PORTICO_SIZE_BUDGET_KB:-88}"
+scripts/size-report.sh --budget "${PORTICO_SIZE_BUDGET_KB:-72}"
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p portico --target wasm32-unknown-unknown

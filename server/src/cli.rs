@@ -48,7 +48,7 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     #[command(flatten)]
     pub db: DbArgs,
-    /// The page built by `trunk build --release`.
+    /// The page built by `scripts/build-page.sh` (trunk build --release).
     #[arg(long, env = "PORTICO_DIST", default_value = "dist")]
     pub dist: PathBuf,
     /// Organizations are reached at NAME.DOMAIN.

@@ -98,7 +98,7 @@ impl Assets {
             std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!(
-                    "{}/index.html is missing: build the page with trunk build --release",
+                    "{}/index.html is missing: build the page with scripts/build-page.sh",
                     dir.display()
                 ),
             )
