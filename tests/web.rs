@@ -286,7 +286,27 @@ async fn prompt_validates_before_any_request() {
                 .as_deref(),
             Some("true")
         );
+        // The error re-renders the card in place: the field is the same element,
+        // still holding what was typed, and keeps the focus it had.
+        let field: web_sys::HtmlInputElement =
+            wasm_bindgen::JsCast::unchecked_into(page.query("#organization").unwrap());
+        assert_eq!(field.value(), input);
     }
+    let field: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::unchecked_into(page.query("#organization").unwrap());
+    field.focus().unwrap();
+    page.type_into("#organization", "Acme Corp").await;
+    page.query("form.prompt")
+        .map(wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlFormElement>)
+        .unwrap()
+        .request_submit()
+        .unwrap();
+    page.wait_text("Organization names use only", 1).await;
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .map(|e| e.id());
+    assert_eq!(active.as_deref(), Some("organization"));
     assert_eq!(requests_made().len(), 1, "only the initial context");
 }
 
