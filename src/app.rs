@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use portico_rules::flow::PageError;
 use portico_rules::{
     normalize_prompt_input, organization_from_host, resolve_login_screen, AuthorizeRequest,
     ConnectionKind, LoginContext, OrganizationName, Screen,
 };
 
-use crate::api::{self, ApiError, DiscoveredOrganization};
+use crate::api::{self, ApiError};
 use crate::card::{self, Act, Card, Live};
 use crate::screens::{self, INVALID_ORGANIZATION};
 use crate::{browser, theme};
@@ -54,6 +55,14 @@ fn requested_organization(req: &AuthorizeRequest) -> Option<String> {
     })
 }
 
+/// `ctx` for the application alone: the prompt, or an organization that was not found.
+fn without_organization(ctx: &LoginContext) -> Arc<LoginContext> {
+    Arc::new(LoginContext {
+        organization: None,
+        ..ctx.clone()
+    })
+}
+
 /// The screen on show, with what its acts need.
 struct Shown {
     req: AuthorizeRequest,
@@ -73,8 +82,6 @@ struct Page {
     generation: StoredValue<u32>,
     /// The context the server put in the page, with the query it belongs to.
     injected: StoredValue<Option<(String, Result<LoginContext, ApiError>)>>,
-    /// What email discovery found, for `Act::Choose`.
-    found: StoredValue<Vec<DiscoveredOrganization>>,
 }
 
 impl Page {
@@ -96,7 +103,6 @@ impl Page {
             // The server's context belongs to the address it served; history moves
             // fetch.
             injected: StoredValue::new(api::injected_context().map(|c| (browser::query(), c))),
-            found: StoredValue::new(Vec::new()),
         }
     }
 
@@ -113,9 +119,7 @@ impl Page {
         let query = browser::query();
         let req = AuthorizeRequest::parse(&query);
         if req.client_id().is_none() {
-            return self.problem(screens::problem(
-                portico_rules::flow::PageError::MissingClientId,
-            ));
+            return self.problem(screens::problem(PageError::MissingClientId));
         }
         let organization = requested_organization(&req);
         let from_server = self
@@ -139,9 +143,9 @@ impl Page {
             }
             match result {
                 Ok(ctx) => self.show(req, organization.is_some(), Arc::new(ctx)),
-                Err(ApiError::UnknownClient) => self.problem(screens::problem(
-                    portico_rules::flow::PageError::UnknownClient,
-                )),
+                Err(ApiError::UnknownClient) => {
+                    self.problem(screens::problem(PageError::UnknownClient))
+                }
                 Err(e) => self.problem(screens::failure(e)),
             }
         });
@@ -161,11 +165,8 @@ impl Page {
     }
 
     fn show_screen(self, req: AuthorizeRequest, ctx: Arc<LoginContext>, screen: Screen) {
-        let org = match &screen {
-            Screen::OrganizationLogin { .. } => ctx.organization.as_ref(),
-            _ => None,
-        };
-        theme::apply(org.and_then(|o| o.branding.as_ref()));
+        // Only the organization login wears the organization's branding.
+        let mut branding = None;
         let mut with_organization = false;
         let card = match screen {
             Screen::Error(p) => screens::problem(p),
@@ -191,17 +192,19 @@ impl Page {
                     return self.problem(screens::failure(ApiError::Malformed));
                 };
                 with_organization = true;
+                branding = org.branding.as_ref();
                 // Redirect at once, but only the first time this history entry is
                 // shown: coming back (bfcache or a fresh load) shows the buttons.
                 let auto = auto_redirect.filter(|_| !browser::was_auto_redirected());
                 let card = screens::organization_login(&ctx, org, auto.as_deref());
                 if let Some(name) = &auto {
                     browser::mark_auto_redirected();
-                    self.continue_with(&req, &ctx, true, name, None);
+                    Self::continue_with(&req, &ctx, true, name, None);
                 }
                 card
             }
         };
+        theme::apply(branding);
         self.shown.set_value(Some(Shown {
             req,
             ctx,
@@ -213,7 +216,6 @@ impl Page {
     /// Leaves for `connection`, with the organization when `with_organization`
     /// (remembering it for next time).
     fn continue_with(
-        self,
         req: &AuthorizeRequest,
         ctx: &LoginContext,
         with_organization: bool,
@@ -242,11 +244,11 @@ impl Page {
         if browser::query().trim_start_matches('?') != query {
             browser::push_query(&query);
         }
-        let ctx = Arc::new(LoginContext {
-            organization: None,
-            ..(*ctx).clone()
-        });
-        self.show_screen(req, ctx, Screen::Prompt { invalid: false });
+        self.show_screen(
+            req,
+            without_organization(&ctx),
+            Screen::Prompt { invalid: false },
+        );
     }
 
     /// Carries out what a button or form asked.
@@ -264,7 +266,7 @@ impl Page {
                     .then(|| browser::input_value(&screens::email_field(c)))
                     .map(|h| h.trim().to_owned())
                     .filter(|h| !h.is_empty());
-                self.continue_with(
+                Self::continue_with(
                     &s.req,
                     &s.ctx,
                     s.with_organization,
@@ -282,7 +284,11 @@ impl Page {
                 self.live.remembered.set(None);
             }
             Act::Choose(i) => {
-                if let Some(name) = self.found.with_value(|f| f.get(i).map(|o| o.name.clone())) {
+                let name = self
+                    .live
+                    .choices
+                    .with_untracked(|found| found.get(i).map(|o| o.name.clone()));
+                if let Some(name) = name {
                     self.look_up(name);
                 }
             }
@@ -331,12 +337,9 @@ impl Page {
             match result {
                 Ok(found) => {
                     browser::push_query(&req.to_query());
-                    let ctx = found.map(Arc::new).unwrap_or_else(|| {
-                        Arc::new(LoginContext {
-                            organization: None,
-                            ..(*ctx).clone()
-                        })
-                    });
+                    let ctx = found
+                        .map(Arc::new)
+                        .unwrap_or_else(|| without_organization(&ctx));
                     self.show(req, true, ctx);
                 }
                 Err(e) => live.error.set(Some(e.message())),
@@ -362,11 +365,7 @@ impl Page {
                 Ok(found) if found.is_empty() => {
                     live.error.set(Some(INVALID_ORGANIZATION.to_owned()))
                 }
-                Ok(found) => {
-                    live.choices
-                        .set(found.iter().map(|o| o.label.clone()).collect());
-                    self.found.set_value(found);
-                }
+                Ok(found) => live.choices.set(found),
                 Err(e) => live.error.set(Some(e.message())),
             }
         });

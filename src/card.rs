@@ -11,6 +11,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
+use crate::api::DiscoveredOrganization;
+
 /// One piece of text. Tenant text (names, labels) is rendered inside `<bdi>`, so a
 /// right-to-left name cannot reorder the sentence around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +72,19 @@ pub struct Button {
     pub act: Act,
 }
 
+impl Button {
+    /// A button with text only.
+    pub fn new(text: Text, class: &'static str, act: Act) -> Self {
+        Button {
+            text,
+            class,
+            icon: None,
+            email_field: None,
+            act,
+        }
+    }
+}
+
 /// A paragraph under the heading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
@@ -111,8 +126,8 @@ pub struct Card {
 pub struct Live {
     pub busy: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
-    /// Labels of the organizations email discovery found.
-    pub choices: RwSignal<Vec<String>>,
+    /// The organizations email discovery found, offered as a list.
+    pub choices: RwSignal<Vec<DiscoveredOrganization>>,
     /// The remembered organization's label.
     pub remembered: RwSignal<Option<String>>,
     /// True from the moment the page starts navigating away until it is shown again.
@@ -168,20 +183,12 @@ fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
 fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
     let remembered = p.remembered.then_some(move || {
         live.remembered.get().map(|label| {
-            let continue_as = Button {
-                text: vec![fixed("Continue as "), tenant(&label)],
-                class: "button button--primary",
-                icon: None,
-                email_field: None,
-                act: Act::ContinueAs,
-            };
-            let forget = Button {
-                text: vec![fixed("Forget this organization")],
-                class: "link",
-                icon: None,
-                email_field: None,
-                act: Act::Forget,
-            };
+            let continue_as = Button::new(
+                vec![fixed("Continue as "), tenant(&label)],
+                "button button--primary",
+                Act::ContinueAs,
+            );
+            let forget = Button::new(vec![fixed("Forget this organization")], "link", Act::Forget);
             view! {
                 <div class="remembered">
                     {button(continue_as, live, on)}
@@ -195,14 +202,12 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
             .get()
             .into_iter()
             .enumerate()
-            .map(|(i, label)| {
-                let choose = Button {
-                    text: vec![tenant(&label)],
-                    class: "button button--connection",
-                    icon: None,
-                    email_field: None,
-                    act: Act::Choose(i),
-                };
+            .map(|(i, found)| {
+                let choose = Button::new(
+                    vec![tenant(&found.label)],
+                    "button button--connection",
+                    Act::Choose(i),
+                );
                 view! { <li>{button(choose, live, on)}</li> }
             })
             .collect_view()

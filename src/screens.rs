@@ -6,7 +6,7 @@ use portico_rules::url::validate_https_url;
 use portico_rules::{ConnectionKind, LoginContext, PublicConnection, PublicOrganization};
 
 use crate::api::ApiError;
-use crate::card::{fixed, tenant, Act, Button, Card, Note, Prompt};
+use crate::card::{fixed, tenant, Act, Button, Card, Note, Part, Prompt};
 
 /// The message for a name that is valid but not an organization the user can log in
 /// to. It never says whether the organization exists elsewhere.
@@ -27,7 +27,7 @@ pub fn failure(error: ApiError) -> Card {
         role: Some("alert"),
         title: vec![fixed("We couldn't load this page")],
         note: Some(note(error.message(), None)),
-        action: Some(button(
+        action: Some(Button::new(
             vec![fixed("Retry")],
             "button button--primary",
             Act::Retry,
@@ -117,7 +117,7 @@ pub fn organization_login(
         ],
         note: redirecting,
         connections: connections(&ctx.connections),
-        footer: Some(button(
+        footer: Some(Button::new(
             vec![fixed("Not your organization?")],
             "link",
             Act::ToPrompt,
@@ -139,7 +139,7 @@ pub fn personal_login(ctx: &LoginContext, offer_organization: bool) -> Card {
         }),
         connections: connections(&ctx.connections),
         footer: offer_organization.then(|| {
-            button(
+            Button::new(
                 vec![fixed("Sign in with your organization")],
                 "link",
                 Act::ToPrompt,
@@ -189,22 +189,12 @@ fn icon(c: &PublicConnection) -> &'static str {
 
 fn note(text: String, role: Option<&'static str>) -> Note {
     Note {
-        text: vec![crate::card::Part {
+        text: vec![Part {
             tenant: false,
             text,
         }],
         role,
         redirecting: false,
-    }
-}
-
-fn button(text: crate::card::Text, class: &'static str, act: Act) -> Button {
-    Button {
-        text,
-        class,
-        icon: None,
-        email_field: None,
-        act,
     }
 }
 
@@ -215,7 +205,6 @@ mod tests {
     };
 
     use super::*;
-    use crate::card::Part;
 
     fn connection(name: &str, strategy: &str) -> PublicConnection {
         PublicConnection {
