@@ -23,6 +23,9 @@ if [ ! -d "$sysroot/lib/rustlib/src/rust/library" ]; then
   exit 1
 fi
 
+# Trunk builds offline: fail now, naming the missing fetch, rather than deep in cargo.
+scripts/offline-deps.sh check
+
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size

@@ -73,7 +73,8 @@ if [ -f package-lock.json ]; then
   fi
 fi
 
-step "cargo fetch"
-cargo fetch --locked 2>/dev/null || cargo fetch
+step "cargo fetch: the workspace, plus what the offline builds need (std's own crates for build-std, the size floor)"
+cargo fetch --locked
+scripts/offline-deps.sh fetch
 
 step "done"
