@@ -11,9 +11,11 @@ use std::time::Duration;
 use gloo_net::http::Request;
 use js_sys::{Array, Promise, Reflect, JSON};
 use leptos::prelude::set_timeout_with_handle;
+use portico_rules::page::CONTEXT_ELEMENT_ID;
 use portico_rules::{
-    AuthorizeRequest, Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveryMethod,
-    LoginContext, OrganizationUsage, PublicConnection, PublicOrganization, RequireBehavior,
+    AuthorizeRequest, Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveredOrganization,
+    DiscoveryMethod, HexColor, HttpsUrl, LoginContext, OrganizationUsage, PublicConnection,
+    PublicOrganization, RequireBehavior,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -79,17 +81,10 @@ fn decimal(mut n: u32) -> String {
     digits.iter().rev().map(|&d| d as char).collect()
 }
 
-/// An organization found by email discovery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DiscoveredOrganization {
-    pub name: String,
-    pub label: String,
-}
-
 /// The context the server put into the page, if it did (`None` when served as static
 /// files, or when the script holds nothing).
 pub fn injected_context() -> Option<Result<LoginContext, ApiError>> {
-    let text = browser::element_text("portico-context")?;
+    let text = browser::element_text(CONTEXT_ELEMENT_ID)?;
     if text.trim().is_empty() {
         return None;
     }
@@ -154,9 +149,10 @@ pub async fn discover(
         .iter()
         .map(|o| {
             let o = Obj(o);
-            let name = o.str("name")?;
-            let label = o.opt_str("display_name")?.unwrap_or_else(|| name.clone());
-            Ok(DiscoveredOrganization { name, label })
+            Ok(DiscoveredOrganization {
+                name: o.str("name")?,
+                display_name: o.opt_str("display_name")?,
+            })
         })
         .collect()
 }
@@ -325,15 +321,20 @@ fn decode_organization(o: &Obj) -> Result<PublicOrganization, ApiError> {
     })
 }
 
-/// Branding is decoration: a malformed part is dropped (default theme, no logo), never
-/// a reason to fail the page.
+/// Branding is decoration: a malformed part (a logo URL or a colour that breaks its
+/// rule) is dropped — default theme, no logo — never a reason to fail the page.
 fn decode_branding(b: &Obj) -> Branding {
+    let color = |c: &Obj, key| HexColor::parse(&c.str(key).ok()?).ok();
     Branding {
-        logo_url: b.opt_str("logo_url").ok().flatten(),
+        logo_url: b
+            .opt_str("logo_url")
+            .ok()
+            .flatten()
+            .and_then(|u| HttpsUrl::parse(&u).ok()),
         colors: b.obj("colors").and_then(|c| {
             Some(BrandingColors {
-                primary: c.str("primary").ok()?,
-                page_background: c.str("page_background").ok()?,
+                primary: color(&c, "primary")?,
+                page_background: color(&c, "page_background")?,
             })
         }),
     }

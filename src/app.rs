@@ -50,7 +50,7 @@ pub fn continue_to(url: String) {
 /// first label under the configured base domain.
 fn requested_organization(req: &AuthorizeRequest) -> Option<String> {
     req.organization().map(str::to_owned).or_else(|| {
-        let base = browser::meta("portico-base-domain")?;
+        let base = browser::meta(portico_rules::page::BASE_DOMAIN_META)?;
         organization_from_host(&browser::host(), &base).map(|n| n.into_string())
     })
 }

@@ -11,7 +11,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use crate::api::DiscoveredOrganization;
+use portico_rules::DiscoveredOrganization;
 
 /// One piece of text. Tenant text (names, labels) is rendered inside `<bdi>`, so a
 /// right-to-left name cannot reorder the sentence around it.
@@ -204,7 +204,7 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
             .enumerate()
             .map(|(i, found)| {
                 let choose = Button::new(
-                    vec![tenant(&found.label)],
+                    vec![tenant(found.label())],
                     "button button--connection",
                     Act::Choose(i),
                 );

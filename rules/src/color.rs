@@ -60,15 +60,22 @@ pub fn contrast_ratio(a: Rgb, b: Rgb) -> f64 {
     (hi + 0.05) / (lo + 0.05)
 }
 
-/// A colour that passed the SPEC rule `^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HexColor(Rgb);
+/// A colour that passed the SPEC rule `^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`. Keeps the
+/// text it was parsed from, so the API echoes exactly what the administrator sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HexColor {
+    rgb: Rgb,
+    text: String,
+}
 
 impl HexColor {
+    /// The rule's message, for API errors.
+    pub const RULE: &'static str = "must be a hex colour like #1a2b3c or #abc";
+
     /// Exactly `#rgb` or `#rrggbb` in ASCII hex digits: no names, no `rgb()`, no
     /// whitespace, no trailing newline, no fullwidth digits.
     pub fn parse(s: &str) -> Result<Self, &'static str> {
-        const MSG: &str = "must be a hex colour like #1a2b3c or #abc";
+        const MSG: &str = HexColor::RULE;
         let digits = s.strip_prefix('#').ok_or(MSG)?.as_bytes();
         let hex = |b: u8| -> Result<u8, &'static str> {
             match b {
@@ -90,11 +97,34 @@ impl HexColor {
             }
             _ => return Err(MSG),
         };
-        Ok(Self(rgb))
+        Ok(Self {
+            rgb,
+            text: s.to_owned(),
+        })
     }
 
-    pub fn rgb(self) -> Rgb {
-        self.0
+    pub fn rgb(&self) -> Rgb {
+        self.rgb
+    }
+
+    /// The colour as it was written (`#ABC` stays `#ABC`).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for HexColor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for HexColor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        HexColor::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 
@@ -144,15 +174,11 @@ impl Theme {
         }
     }
 
-    /// The theme for an organization's colours; the default theme when there are none
-    /// or when either colour breaks the rule (old data, another backend).
+    /// The theme for an organization's colours (already parsed: `BrandingColors`
+    /// holds `HexColor`s); the default theme when there are none.
     pub fn from_branding(colors: Option<&BrandingColors>) -> Self {
         colors
-            .and_then(|c| {
-                let primary = HexColor::parse(&c.primary).ok()?;
-                let page_bg = HexColor::parse(&c.page_background).ok()?;
-                Some(Self::new(primary.rgb(), page_bg.rgb()))
-            })
+            .map(|c| Self::new(c.primary.rgb(), c.page_background.rgb()))
             .unwrap_or_default()
     }
 
@@ -286,20 +312,16 @@ mod tests {
     }
 
     #[test]
-    fn invalid_branding_falls_back_to_default_theme() {
+    fn branding_colours_make_the_theme_and_keep_their_text() {
         let colors = |p: &str, b: &str| BrandingColors {
-            primary: p.into(),
-            page_background: b.into(),
+            primary: HexColor::parse(p).unwrap(),
+            page_background: HexColor::parse(b).unwrap(),
         };
         assert_eq!(Theme::from_branding(None), Theme::default());
-        assert_eq!(
-            Theme::from_branding(Some(&colors("#fff;background:url(x)", "#000"))),
-            Theme::default()
-        );
-        assert_eq!(
-            Theme::from_branding(Some(&colors("#f00", "red"))),
-            Theme::default()
-        );
+        // Invalid colours never become BrandingColors: the page and the server drop
+        // them at parse time, so the default theme applies.
+        assert!(HexColor::parse("#fff;background:url(x)").is_err());
+        assert_eq!(HexColor::parse("#ABC").unwrap().as_str(), "#ABC");
         let t = Theme::from_branding(Some(&colors("#f00", "#000")));
         assert_eq!((t.primary, t.page_bg), (Rgb::new(255, 0, 0), Rgb::BLACK));
         assert_eq!(

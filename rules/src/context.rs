@@ -5,6 +5,9 @@
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
+use crate::color::HexColor;
+use crate::url::HttpsUrl;
+
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -83,8 +86,8 @@ impl ClientInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct BrandingColors {
-    pub primary: String,
-    pub page_background: String,
+    pub primary: HexColor,
+    pub page_background: HexColor,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -94,7 +97,7 @@ pub struct Branding {
         feature = "serde",
         serde(skip_serializing_if = "Option::is_none", default)
     )]
-    pub logo_url: Option<String>,
+    pub logo_url: Option<HttpsUrl>,
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "Option::is_none", default)
@@ -127,6 +130,22 @@ pub struct PublicConnection {
     pub icon_url: Option<String>,
     pub kind: ConnectionKind,
     pub is_signup_enabled: bool,
+}
+
+/// An organization that email discovery found (`GET /login/discover`): what the
+/// prompt lists for the user to choose from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+pub struct DiscoveredOrganization {
+    pub name: String,
+    pub display_name: Option<String>,
+}
+
+impl DiscoveredOrganization {
+    /// What users see: the display name, or the name when there is none.
+    pub fn label(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

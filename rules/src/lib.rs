@@ -9,17 +9,21 @@
 pub mod authorize;
 pub mod color;
 pub mod context;
+pub mod directory;
 pub mod flow;
 pub mod host;
 pub mod name;
+pub mod page;
 pub mod url;
 
 pub use authorize::AuthorizeRequest;
 pub use color::{contrast_ratio, HexColor, Rgb, Theme};
 pub use context::{
-    Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveryMethod, LoginContext,
-    OrganizationUsage, PublicConnection, PublicOrganization, RequireBehavior,
+    Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveredOrganization, DiscoveryMethod,
+    LoginContext, OrganizationUsage, PublicConnection, PublicOrganization, RequireBehavior,
 };
+pub use directory::OrganizationRef;
 pub use flow::{resolve_login_screen, Screen};
 pub use host::organization_from_host;
 pub use name::{normalize_prompt_input, validate_display_name, ConnectionName, OrganizationName};
+pub use url::HttpsUrl;

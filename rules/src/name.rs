@@ -11,6 +11,12 @@ pub const DISPLAY_NAME_MAX: usize = 255;
 /// Longest connection name (SPEC §1).
 pub const CONNECTION_NAME_MAX: usize = 128;
 
+/// The organization name rule as a pattern, for API messages:
+/// `^[a-z0-9_-]{1,50}$`.
+pub fn organization_name_pattern() -> String {
+    format!("^[a-z0-9_-]{{1,{ORGANIZATION_NAME_MAX}}}$")
+}
+
 /// Why a string is not a valid organization name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameError {
@@ -155,6 +161,11 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_pattern_states_the_rule() {
+        assert_eq!(organization_name_pattern(), "^[a-z0-9_-]{1,50}$");
     }
 
     #[test]

@@ -117,9 +117,51 @@ pub fn validate_https_url(s: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// A URL that passed `validate_https_url`: what tenant logos and icons are made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpsUrl(String);
+
+impl HttpsUrl {
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        validate_https_url(s)?;
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for HttpsUrl {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for HttpsUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        HttpsUrl::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn https_urls_keep_their_text_and_follow_the_rule() {
+        let u = HttpsUrl::parse("https://cdn.acme.test/l.png").unwrap();
+        assert_eq!(u.as_str(), "https://cdn.acme.test/l.png");
+        assert!(HttpsUrl::parse("javascript:alert(1)").is_err());
+        assert!(HttpsUrl::parse("http://cdn.acme.test/l.png").is_err());
+    }
 
     #[test]
     fn form_decoding() {
