@@ -1,104 +1,57 @@
-//! The router: management API, public login API, the page. Each group has its own
-//! rate limiter.
+//! The router: the Management API under `/api/v2` (its own rate limit), and the
+//! public side — the login API, the page's entry points and files, the demo's pages,
+//! health — under the public limit; an access log line and the security headers on
+//! every response.
 
-use axum::http::header;
-use axum::middleware::from_fn_with_state;
-use axum::response::IntoResponse;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use tower::ServiceBuilder;
 
 use crate::error::ApiError;
-use crate::management as m;
 use crate::state::AppState;
-use crate::{login, page, ratelimit};
+use crate::{api, demo, login, middleware, web};
 
 pub fn app(state: AppState) -> Router {
-    let management = Router::new()
-        .route(
-            "/organizations",
-            get(m::list_organizations).post(m::create_organization),
-        )
-        .route(
-            "/organizations/{id}",
-            get(m::get_organization)
-                .patch(m::update_organization)
-                .delete(m::delete_organization),
-        )
-        .route(
-            "/organizations/name/{name}",
-            get(m::get_organization_by_name),
-        )
-        .route(
-            "/organizations/{id}/enabled_connections",
-            get(m::list_enabled_connections).post(m::add_enabled_connection),
-        )
-        .route(
-            "/organizations/{id}/enabled_connections/{connection_id}",
-            get(m::get_enabled_connection)
-                .patch(m::update_enabled_connection)
-                .delete(m::remove_enabled_connection),
-        )
-        .route(
-            "/connections",
-            get(m::list_connections).post(m::create_connection),
-        )
-        .route(
-            "/connections/{id}",
-            get(m::get_connection)
-                .patch(m::update_connection)
-                .delete(m::delete_connection),
-        )
-        .route("/clients", get(m::list_clients).post(m::create_client))
-        .route(
-            "/clients/{id}",
-            get(m::get_client)
-                .patch(m::update_client)
-                .delete(m::delete_client),
-        )
-        .fallback(m::not_found)
-        .layer(from_fn_with_state(state.clone(), forget_cached_contexts))
-        .layer(from_fn_with_state(state.clone(), ratelimit::management));
-
-    let mut public = Router::new()
-        .route("/login/context", get(login::get_context))
-        .route("/login/discover", get(login::discover))
-        .route("/authorize", get(page::entry))
-        .route("/", get(page::entry))
+    let public = Router::new()
+        .route("/", get(root))
         .route("/healthz", get(healthz))
-        .route("/index.html", get(page::static_page))
-        .route("/handoff", get(page::handoff));
-    if state.config.demo {
-        public = public.route("/callback", get(page::callback));
-    }
-    let public = public
-        .fallback(page::asset)
-        .layer(from_fn_with_state(state.clone(), ratelimit::public));
-
+        .merge(login::router())
+        .merge(demo::pages::router(&state))
+        .merge(web::router())
+        .layer(from_fn_with_state(state.clone(), middleware::public_limit));
+    let [nosniff, frame, referrer] = middleware::security_headers();
     Router::new()
-        .nest("/api/v2", management)
+        .nest("/api/v2", api::router(&state))
         .merge(public)
-        .layer(axum::middleware::from_fn(ratelimit::access_log))
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn(middleware::access_log))
+                .layer(nosniff)
+                .layer(frame)
+                .layer(referrer),
+        )
         .with_state(state)
 }
 
-/// After a successful management write, cached login contexts may be stale.
-async fn forget_cached_contexts(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let write = req.method() != axum::http::Method::GET;
-    let res = next.run(req).await;
-    if write && res.status().is_success() {
-        state.context_cache.clear();
+/// `/`: the entry point (an organization's subdomain), or with `--demo` and no query
+/// the demo's list of flows.
+async fn root(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if state.config.demo && state.assets.is_some() && query.as_deref().unwrap_or("").is_empty() {
+        return demo::pages::index(&state, &headers);
     }
-    res
+    web::entry::entry(State(state), RawQuery(query), headers).await
 }
 
 /// Liveness and readiness: 200 when the database answers, 503 when it does not.
-async fn healthz(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::response::Response {
+async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.ping().await {
         Ok(()) => ([(header::CACHE_CONTROL, "no-store")], "ok").into_response(),
         Err(_) => ApiError::Unavailable.into_response(),

@@ -4,15 +4,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::auth::{parse_ttl, TokenKey};
-use crate::db::Db;
-use crate::page::Assets;
-use crate::ratelimit::RateLimiter;
-use crate::state::{AppState, Config, Inner};
+use crate::state::{AppState, Config, Limits};
+use crate::store::Db;
+use crate::token::{parse_ttl, TokenKey};
+use crate::web::assets::Assets;
 
 #[derive(Parser)]
 #[command(
@@ -194,22 +192,18 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("demo tenant: {e:?}"))?;
     }
-    let state = AppState(Arc::new(Inner {
-        db: db.clone(),
-        token_key,
-        config,
-        management_limiter: RateLimiter::new(args.management_rate_limit, 60),
-        public_limiter: RateLimiter::new(args.public_rate_limit, 60),
-        assets,
-        context_cache: Default::default(),
-    }));
+    let limits = Limits {
+        public: args.public_rate_limit,
+        management: args.management_rate_limit,
+    };
+    let state = AppState::new(db.clone(), token_key, config, limits, assets);
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, database = %redact(&args.db.database), "portico-server listening");
     if args.demo {
-        crate::demo::print_urls(&addr, state.config.base_domain.as_deref());
+        crate::demo::pages::print_urls(&addr, state.config.base_domain.as_deref());
     }
     let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -1,10 +1,14 @@
 //! The one error type of the HTTP API. Every error leaves as Auth0's JSON shape
 //! `{"statusCode","error","message","errorCode"}` and never carries internal detail;
-//! the detail goes to the log.
+//! the detail goes to the log. `From<StoreError>` is the one place where the store's
+//! domain errors become statuses, messages and field paths.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use portico_rules::directory::MAX_ENABLED_CONNECTIONS;
 use serde_json::json;
+
+use crate::store::{Conflict, StoreError};
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -142,30 +146,52 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        match &e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                tracing::error!(error = %e, "database unavailable");
-                ApiError::Unavailable
-            }
-            sqlx::Error::Database(db) if is_unavailable_code(db.code().as_deref()) => {
-                tracing::error!(error = %e, "database unavailable");
-                ApiError::Unavailable
-            }
-            _ => {
-                tracing::error!(error = %e, "database error");
-                ApiError::Internal
-            }
-        }
+/// `400 invalid_body` for `field` breaking `rule`, in Auth0's words.
+pub fn invalid(field: &str, rule: &str) -> ApiError {
+    ApiError::invalid_body(format!(
+        "Payload validation error: '{rule}' on property {field}."
+    ))
+}
+
+/// The path of `field` in the request body: inside `enabled_connections[item]` when
+/// the write came with an organization create.
+fn field_path(item: Option<usize>, field: &str) -> String {
+    match item {
+        Some(i) => format!("enabled_connections[{i}].{field}"),
+        None => field.to_owned(),
     }
 }
 
-/// SQLite "unable to open"/"busy"/"I/O" and PostgreSQL connection-class and
-/// shutdown codes: the store is not there right now.
-fn is_unavailable_code(code: Option<&str>) -> bool {
-    matches!(code, Some("14" | "5" | "10" | "57P01" | "57P02" | "57P03"))
-        || code.is_some_and(|c| c.starts_with("08"))
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(Conflict::OrganizationName) => ApiError::OrganizationConflict,
+            StoreError::Conflict(Conflict::ConnectionName) => {
+                ApiError::Conflict("A connection with the same name already exists.")
+            }
+            StoreError::Conflict(Conflict::EnabledConnection) => {
+                ApiError::Conflict("The connection is already enabled for this organization.")
+            }
+            StoreError::OrganizationNotFound => ApiError::organization_not_found(),
+            StoreError::TooManyConnections { item } => invalid(
+                &item.map_or("connection_id".into(), |i| {
+                    format!("enabled_connections[{i}]")
+                }),
+                &format!(
+                    "An organization can have at most {MAX_ENABLED_CONNECTIONS} enabled connections"
+                ),
+            ),
+            StoreError::UnknownConnection { item } => invalid(
+                &field_path(item, "connection_id"),
+                "No connection found with that id",
+            ),
+            StoreError::Signup { item, rule } => {
+                invalid(&field_path(item, "is_signup_enabled"), rule.message())
+            }
+            StoreError::Unavailable => ApiError::Unavailable,
+            StoreError::Internal => ApiError::Internal,
+        }
+    }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

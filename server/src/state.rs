@@ -1,14 +1,16 @@
 //! What every handler shares: the store, the token key, the configuration, the rate
-//! limiters and the built page.
+//! limiters, the context cache and the built page — assembled by `AppState::new`, the
+//! one place the binary and the tests build it. This module imports only modules that
+//! never import it back.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::auth::TokenKey;
-use crate::db::Db;
-use crate::login::ContextCache;
-use crate::page::Assets;
+use crate::login::cache::ContextCache;
 use crate::ratelimit::RateLimiter;
+use crate::store::Db;
+use crate::token::TokenKey;
+use crate::web::assets::Assets;
 
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -48,8 +50,44 @@ pub struct Inner {
     pub context_cache: ContextCache,
 }
 
+/// Requests per client address per minute, for each group of endpoints.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub public: u32,
+    pub management: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            public: 600,
+            management: 1200,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState(pub Arc<Inner>);
+
+impl AppState {
+    pub fn new(
+        db: Db,
+        token_key: TokenKey,
+        config: Config,
+        limits: Limits,
+        assets: Option<Assets>,
+    ) -> Self {
+        AppState(Arc::new(Inner {
+            db,
+            token_key,
+            config,
+            management_limiter: RateLimiter::new(limits.management, 60),
+            public_limiter: RateLimiter::new(limits.public, 60),
+            assets,
+            context_cache: ContextCache::default(),
+        }))
+    }
+}
 
 impl Deref for AppState {
     type Target = Inner;

@@ -54,7 +54,7 @@ async fn tenant() -> Tenant {
             .await
             .unwrap();
         // Fixed ids keep the tests readable.
-        let fixed = portico_server::model::Client {
+        let fixed = portico_server::records::Client {
             client_id: id.into(),
             ..c
         };
@@ -74,8 +74,9 @@ async fn tenant() -> Tenant {
     }
 }
 
-fn serde_json_to_input(v: Value) -> portico_server::model::ClientInput {
-    portico_server::model::ClientInput::parse(v.to_string().as_bytes(), true).unwrap()
+fn serde_json_to_input(v: Value) -> portico_server::records::ClientInput {
+    use portico_server::api::Input;
+    portico_server::records::ClientInput::parse(v.to_string().as_bytes(), true).unwrap()
 }
 
 fn ctx_url(client: &str, org: Option<&str>) -> String {

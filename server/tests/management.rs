@@ -631,7 +631,7 @@ async fn tokens_are_checked() {
         format!("{h}.{}.{sig}", b64(&c.to_string()))
     };
     let other_key =
-        portico_server::auth::TokenKey::from_base64(&portico_server::auth::TokenKey::generate())
+        portico_server::token::TokenKey::from_base64(&portico_server::token::TokenKey::generate())
             .unwrap();
     let cases = [
         String::new(),

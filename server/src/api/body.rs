@@ -1,15 +1,60 @@
 //! Reading JSON request bodies field by field, so every error names its field and
-//! rule in Auth0's words, and unknown fields are rejected rather than ignored.
+//! rule in Auth0's words, and unknown fields are rejected rather than ignored. The
+//! `Create<T>` and `Update<T>` extractors hand a handler its validated input.
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use serde_json::{Map, Value};
 
+pub use crate::error::invalid;
 use crate::error::{ApiError, ApiResult};
 
-/// `400 invalid_body` for `field` breaking `rule`.
-pub fn invalid(field: &str, rule: &str) -> ApiError {
-    ApiError::invalid_body(format!(
-        "Payload validation error: '{rule}' on property {field}."
-    ))
+/// A request body a resource reads: which fields a create and an update may carry,
+/// and how they become the input the store takes.
+pub trait Input: Sized {
+    const CREATE: &'static [&'static str];
+    const UPDATE: &'static [&'static str];
+
+    /// Reads the fields of a body that holds only allowed ones.
+    fn read(body: Body, creating: bool) -> ApiResult<Self>;
+
+    /// Parses a whole body: JSON, an object, only allowed fields, each field's rule.
+    fn parse(bytes: &[u8], creating: bool) -> ApiResult<Self> {
+        let allowed = if creating { Self::CREATE } else { Self::UPDATE };
+        Self::read(Body::parse(bytes, allowed)?, creating)
+    }
+}
+
+/// The validated body of a create.
+pub struct Create<T>(pub T);
+/// The validated body of an update.
+pub struct Update<T>(pub T);
+
+async fn read_input<T: Input, S: Send + Sync>(
+    req: Request,
+    state: &S,
+    creating: bool,
+) -> ApiResult<T> {
+    let bytes = Bytes::from_request(req, state)
+        .await
+        .map_err(|_| ApiError::invalid_body("Payload validation error: 'Invalid JSON'."))?;
+    T::parse(&bytes, creating)
+}
+
+impl<T: Input, S: Send + Sync> FromRequest<S> for Create<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+        read_input(req, state, true).await.map(Create)
+    }
+}
+
+impl<T: Input, S: Send + Sync> FromRequest<S> for Update<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+        read_input(req, state, false).await.map(Update)
+    }
 }
 
 fn type_name(v: &Value) -> &'static str {

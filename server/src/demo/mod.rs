@@ -1,19 +1,18 @@
 //! The demo tenant (`serve --demo`): organizations with different branding and
 //! connection mixes, and one application per organization behavior, created
-//! idempotently so restarting with `--demo` never duplicates anything.
+//! idempotently so restarting with `--demo` never duplicates anything. Its records go
+//! through the Management API's own body parsers, so the demo is held to the same
+//! rules as any administrator. The pages it shows are in `pages`.
 
-use std::net::SocketAddr;
+pub mod pages;
 
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use portico_rules::context::{DiscoveryMethod, OrganizationUsage, RequireBehavior};
-use portico_rules::url::encode_component;
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::db::Db;
-use crate::error::ApiResult;
-use crate::model::{Client, ConnectionInput, EnabledConnectionInput, OrganizationInput};
-use crate::state::AppState;
+use crate::api::Input;
+use crate::error::{ApiError, ApiResult};
+use crate::records::{Client, ConnectionInput, OrganizationInput};
+use crate::store::{Conflict, Db, StoreError};
 
 pub const CALLBACK: &str = "http://localhost:8080/callback";
 
@@ -67,25 +66,17 @@ async fn connection(
     name: &str,
     display: &str,
     strategy: &str,
-    options: serde_json::Value,
+    options: Value,
     clients: &[&str],
 ) -> ApiResult<String> {
-    if let Some(c) = db
-        .all_connections()
-        .await?
-        .into_iter()
-        .find(|c| c.name == name)
-    {
+    if let Some(c) = db.connection_by_name(name).await? {
         return Ok(c.id);
     }
-    let input = ConnectionInput {
-        name: Some(name.into()),
-        display_name: Some(display.into()),
-        strategy: Some(strategy.into()),
-        options: options.as_object().cloned(),
-        enabled_clients: Some(clients.iter().map(|c| c.to_string()).collect()),
-        is_domain_connection: Some(false),
-    };
+    let body = json!({
+        "name": name, "display_name": display, "strategy": strategy,
+        "options": options, "enabled_clients": clients, "is_domain_connection": false,
+    });
+    let input = ConnectionInput::parse(body.to_string().as_bytes(), true)?;
     Ok(db.create_connection(input).await?.id)
 }
 
@@ -93,34 +84,24 @@ async fn organization(
     db: &Db,
     name: &str,
     display: &str,
-    branding: serde_json::Value,
+    branding: Value,
     connections: &[&str],
 ) -> ApiResult<()> {
     if db.organization_by_name(name).await?.is_some() {
         return Ok(());
     }
-    let input = OrganizationInput {
-        name: Some(name.into()),
-        display_name: Some(Some(display.into())),
-        branding: Some(crate::model::parse_branding(branding)?),
-        metadata: Some(Some(
-            json!({ "tier": "demo" })
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-        )),
-        enabled_connections: connections
-            .iter()
-            .map(|id| EnabledConnectionInput {
-                connection_id: id.to_string(),
-                assign_membership_on_login: Some(true),
-                ..Default::default()
-            })
-            .collect(),
-    };
+    let enabled: Vec<Value> = connections
+        .iter()
+        .map(|id| json!({ "connection_id": id, "assign_membership_on_login": true }))
+        .collect();
+    let body = json!({
+        "name": name, "display_name": display, "branding": branding,
+        "metadata": { "tier": "demo" }, "enabled_connections": enabled,
+    });
+    let input = OrganizationInput::parse(body.to_string().as_bytes(), true)?;
     match db.create_organization(input).await {
-        Ok(_) | Err(crate::error::ApiError::OrganizationConflict) => Ok(()),
-        Err(e) => Err(e),
+        Ok(_) | Err(StoreError::Conflict(Conflict::OrganizationName)) => Ok(()),
+        Err(e) => Err(ApiError::from(e)),
     }
 }
 
@@ -208,86 +189,4 @@ pub async fn seed(db: &Db) -> ApiResult<()> {
     .await?;
     tracing::info!("demo tenant ready");
     Ok(())
-}
-
-fn try_urls(origin: &str, base_domain: Option<&str>, port: u16) -> Vec<(String, String)> {
-    let authorize = |client: &str, extra: &str| {
-        format!(
-            "{origin}/authorize?client_id={client}&redirect_uri={}&response_type=code&scope=openid%20profile&state=demo-state{extra}",
-            encode_component(CALLBACK)
-        )
-    };
-    let mut urls = vec![
-        (
-            "Organization prompt (require + pre_login_prompt)".into(),
-            authorize("demo-require-prompt", ""),
-        ),
-        (
-            "Acme: single enterprise connection, auto-redirect".into(),
-            authorize("demo-require-prompt", "&organization=acme"),
-        ),
-        (
-            "Globex: Google + database + enterprise, yellow on dark".into(),
-            authorize("demo-require-prompt", "&organization=globex"),
-        ),
-        (
-            "Initech: no branding (default theme)".into(),
-            authorize("demo-require-prompt", "&organization=initech"),
-        ),
-        (
-            "Personal login with organization link (allow)".into(),
-            authorize("demo-allow", ""),
-        ),
-        (
-            "Personal login only (deny)".into(),
-            authorize("demo-deny", ""),
-        ),
-        (
-            "require + no_prompt without organization: error back to the app".into(),
-            authorize("demo-require-no-prompt", ""),
-        ),
-    ];
-    if let Some(base) = base_domain {
-        urls.push((
-            format!("Subdomain: globex.{base}"),
-            format!(
-                "http://globex.{base}:{port}/?client_id=demo-require-prompt&redirect_uri={}&response_type=code&state=demo-state",
-                encode_component(CALLBACK)
-            ),
-        ));
-    }
-    urls
-}
-
-pub fn print_urls(addr: &SocketAddr, base_domain: Option<&str>) {
-    let origin = format!("http://localhost:{}", addr.port());
-    println!("\nPortico is running with the demo tenant on {origin}\n");
-    for (what, url) in try_urls(&origin, base_domain, addr.port()) {
-        println!("  {what}\n    {url}\n");
-    }
-    println!("  Management token: cargo run -q -p portico-server -- token --scopes \"read:organizations create:organizations\"\n");
-}
-
-/// `/` with no query in demo mode: the list of things to try.
-pub fn index_page(state: &AppState, headers: &HeaderMap) -> Response {
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost:8080");
-    let port = host
-        .rsplit_once(':')
-        .and_then(|(_, p)| p.parse().ok())
-        .unwrap_or(80);
-    let links: String = try_urls("", state.config.base_domain.as_deref(), port)
-        .iter()
-        .map(|(what, url)| {
-            format!(
-                "<li><a class=\"link\" href=\"{}\">{}</a></li>",
-                crate::page::escape_html(url),
-                crate::page::escape_html(what)
-            )
-        })
-        .collect();
-    let inner = format!("<h1 class=\"card__title\">Portico demo</h1><p class=\"card__text\">Pick a flow to try:</p><ul class=\"demo__links\">{links}</ul>");
-    crate::page::server_page(state, StatusCode::OK, "Portico demo", &inner, headers)
 }

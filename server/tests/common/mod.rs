@@ -5,7 +5,6 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -13,10 +12,9 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use portico_server::db::Db;
-use portico_server::page::Assets;
-use portico_server::ratelimit::RateLimiter;
-use portico_server::state::{AppState, Config, Inner};
+use portico_server::state::{AppState, Config, Limits};
+use portico_server::store::Db;
+use portico_server::web::assets::Assets;
 use serde_json::Value;
 
 pub const ALL_SCOPES: &str = "create:organizations read:organizations update:organizations delete:organizations create:organization_connections read:organization_connections update:organization_connections delete:organization_connections create:connections read:connections update:connections delete:connections create:clients read:clients update:clients delete:clients";
@@ -52,7 +50,7 @@ pub async fn database() -> (String, Option<tempfile::TempDir>) {
     if let Ok(admin) = std::env::var("PORTICO_TEST_POSTGRES") {
         let name = format!(
             "portico_test_{}",
-            portico_server::db::new_id("").to_lowercase()
+            portico_server::store::new_id("").to_lowercase()
         );
         let db = Db::connect(&format!("{admin}/postgres"))
             .await
@@ -84,15 +82,11 @@ pub async fn app_with(opts: Options) -> TestApp {
     )))
     .ok();
     let token = key.issue(ALL_SCOPES, Duration::from_secs(3600));
-    let state = AppState(Arc::new(Inner {
-        db,
-        token_key: key,
-        config: opts.config,
-        management_limiter: RateLimiter::new(opts.management_limit, 60),
-        public_limiter: RateLimiter::new(opts.public_limit, 60),
-        assets,
-        context_cache: Default::default(),
-    }));
+    let limits = Limits {
+        public: opts.public_limit,
+        management: opts.management_limit,
+    };
+    let state = AppState::new(db, key, opts.config, limits, assets);
     TestApp {
         router: portico_server::app(state.clone()),
         state,

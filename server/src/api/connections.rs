@@ -1,0 +1,137 @@
+//! `/connections`: create, list, read, update, delete — and reading their bodies.
+
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use portico_rules::directory::{validate_domain_alias, validate_strategy};
+use portico_rules::name::validate_display_name;
+use portico_rules::url::validate_https_url;
+use portico_rules::ConnectionName;
+use serde_json::{Map, Value};
+
+use super::body::{as_object, as_string, as_string_array, invalid, Body, Input};
+use super::body::{Create, Update};
+use super::ids::ResourceId;
+use super::paging::{offset_list, offset_paging};
+use super::reply::{created, deleted};
+use super::scope::{guarded, Resource};
+use crate::error::{ApiError, ApiResult};
+use crate::records::ConnectionInput;
+use crate::state::AppState;
+use crate::store::Table;
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let routes = Router::new()
+        .route("/connections", get(list).post(create))
+        .route("/connections/{id}", get(read).patch(update).delete(remove));
+    guarded(routes, Resource::Connections, state)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Create(input): Create<ConnectionInput>,
+) -> ApiResult<Response> {
+    Ok(created(state.db.create_connection(input).await?))
+}
+
+async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<Response> {
+    let page = offset_paging(q)?;
+    let items = state.db.connections(page.offset(), page.per_page).await?;
+    let total = state.db.count(Table::Connections);
+    offset_list("connections", page, items, total).await
+}
+
+async fn read(State(state): State<AppState>, ResourceId(id): ResourceId) -> ApiResult<Response> {
+    let conn = state.db.connection(&id).await?;
+    Ok(Json(conn.ok_or_else(ApiError::connection_not_found)?).into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    ResourceId(id): ResourceId,
+    Update(input): Update<ConnectionInput>,
+) -> ApiResult<Response> {
+    let conn = state.db.update_connection(&id, input).await?;
+    Ok(Json(conn.ok_or_else(ApiError::connection_not_found)?).into_response())
+}
+
+async fn remove(State(state): State<AppState>, ResourceId(id): ResourceId) -> ApiResult<Response> {
+    deleted(
+        state.db.delete_connection(&id).await?,
+        ApiError::connection_not_found,
+    )
+}
+
+// ---- the body --------------------------------------------------------------------
+
+/// `options`: `icon_url` and `authorization_endpoint` https, `domain_aliases`
+/// domain names; the rest is the strategy's own and kept as sent.
+fn parse_options(v: Value) -> ApiResult<Map<String, Value>> {
+    let map = as_object("options", v)?;
+    for key in ["icon_url", "authorization_endpoint"] {
+        if let Some(v) = map.get(key) {
+            let field = format!("options.{key}");
+            let s = as_string(&field, v.clone())?;
+            validate_https_url(&s).map_err(|rule| invalid(&field, rule))?;
+        }
+    }
+    if let Some(v) = map.get("domain_aliases") {
+        for (i, d) in as_string_array("options.domain_aliases", v.clone())?
+            .iter()
+            .enumerate()
+        {
+            validate_domain_alias(d)
+                .map_err(|rule| invalid(&format!("options.domain_aliases[{i}]"), rule))?;
+        }
+    }
+    Ok(map)
+}
+
+impl Input for ConnectionInput {
+    const CREATE: &'static [&'static str] = &[
+        "name",
+        "display_name",
+        "strategy",
+        "options",
+        "enabled_clients",
+        "is_domain_connection",
+    ];
+    // name and strategy are fixed once created, as in Auth0.
+    const UPDATE: &'static [&'static str] = &[
+        "display_name",
+        "options",
+        "enabled_clients",
+        "is_domain_connection",
+    ];
+
+    fn read(mut body: Body, creating: bool) -> ApiResult<Self> {
+        let (name, strategy) = if creating {
+            let name = body.required_string("name")?;
+            ConnectionName::parse(&name).map_err(|rule| invalid("name", rule))?;
+            let strategy = body.required_string("strategy")?;
+            validate_strategy(&strategy).map_err(|rule| invalid("strategy", rule))?;
+            (Some(name), Some(strategy))
+        } else {
+            (None, None)
+        };
+        let display_name = body
+            .string("display_name")?
+            .map(|d| {
+                validate_display_name(&d).map_err(|rule| invalid("display_name", rule))?;
+                Ok::<_, ApiError>(d)
+            })
+            .transpose()?;
+        let options = body.take("options").map(parse_options).transpose()?;
+        let enabled_clients = body.string_array("enabled_clients")?;
+        let is_domain_connection = body.bool("is_domain_connection")?;
+        Ok(Self {
+            name,
+            display_name,
+            strategy,
+            options,
+            enabled_clients,
+            is_domain_connection,
+        })
+    }
+}

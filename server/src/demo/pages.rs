@@ -1,0 +1,171 @@
+//! The pages the demo shows, and its routes: `/handoff`, the stand-in for an
+//! authorization server that shows exactly the request that would have gone upstream
+//! (served whenever no `--authorize-url` is set, demo or not), `/callback` (the demo
+//! applications' `redirect_uri`, with `--demo`), and the list of flows to try that a
+//! bare `/` shows with `--demo`.
+
+use std::net::SocketAddr;
+
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use portico_rules::url::{encode_component, parse_query};
+
+use super::CALLBACK;
+use crate::state::AppState;
+use crate::web::shell::{escape_html, server_page};
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let router = Router::new().route("/handoff", get(handoff));
+    if state.config.demo {
+        router.route("/callback", get(callback))
+    } else {
+        router
+    }
+}
+
+fn try_urls(origin: &str, base_domain: Option<&str>, port: u16) -> Vec<(String, String)> {
+    let authorize = |client: &str, extra: &str| {
+        format!(
+            "{origin}/authorize?client_id={client}&redirect_uri={}&response_type=code&scope=openid%20profile&state=demo-state{extra}",
+            encode_component(CALLBACK)
+        )
+    };
+    let mut urls = vec![
+        (
+            "Organization prompt (require + pre_login_prompt)".into(),
+            authorize("demo-require-prompt", ""),
+        ),
+        (
+            "Acme: single enterprise connection, auto-redirect".into(),
+            authorize("demo-require-prompt", "&organization=acme"),
+        ),
+        (
+            "Globex: Google + database + enterprise, yellow on dark".into(),
+            authorize("demo-require-prompt", "&organization=globex"),
+        ),
+        (
+            "Initech: no branding (default theme)".into(),
+            authorize("demo-require-prompt", "&organization=initech"),
+        ),
+        (
+            "Personal login with organization link (allow)".into(),
+            authorize("demo-allow", ""),
+        ),
+        (
+            "Personal login only (deny)".into(),
+            authorize("demo-deny", ""),
+        ),
+        (
+            "require + no_prompt without organization: error back to the app".into(),
+            authorize("demo-require-no-prompt", ""),
+        ),
+    ];
+    if let Some(base) = base_domain {
+        urls.push((
+            format!("Subdomain: globex.{base}"),
+            format!(
+                "http://globex.{base}:{port}/?client_id=demo-require-prompt&redirect_uri={}&response_type=code&state=demo-state",
+                encode_component(CALLBACK)
+            ),
+        ));
+    }
+    urls
+}
+
+pub fn print_urls(addr: &SocketAddr, base_domain: Option<&str>) {
+    let origin = format!("http://localhost:{}", addr.port());
+    println!("\nPortico is running with the demo tenant on {origin}\n");
+    for (what, url) in try_urls(&origin, base_domain, addr.port()) {
+        println!("  {what}\n    {url}\n");
+    }
+    println!("  Management token: cargo run -q -p portico-server -- token --scopes \"read:organizations create:organizations\"\n");
+}
+
+/// `/` with no query in demo mode: the list of things to try.
+pub fn index(state: &AppState, headers: &HeaderMap) -> Response {
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost:8080");
+    let port = host
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse().ok())
+        .unwrap_or(80);
+    let links: String = try_urls("", state.config.base_domain.as_deref(), port)
+        .iter()
+        .map(|(what, url)| {
+            format!(
+                "<li><a class=\"link\" href=\"{}\">{}</a></li>",
+                escape_html(url),
+                escape_html(what)
+            )
+        })
+        .collect();
+    let inner = format!("<h1 class=\"card__title\">Portico demo</h1><p class=\"card__text\">Pick a flow to try:</p><ul class=\"demo__links\">{links}</ul>");
+    server_page(state, StatusCode::OK, "Portico demo", &inner, headers)
+}
+
+/// A page listing a request's parameters, as received.
+fn request_page(
+    state: &AppState,
+    title: &str,
+    intro: &str,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+) -> Response {
+    let rows: String = parse_query(query)
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<tr><th scope=\"row\"><code>{}</code></th><td><code>{}</code></td></tr>",
+                escape_html(k),
+                escape_html(v)
+            )
+        })
+        .collect();
+    let inner = format!(
+        "<h1 class=\"card__title\">{}</h1><p class=\"card__text\">{intro}</p><p class=\"request__url\"><code>{path}?{}</code></p><table class=\"request__params\"><tbody>{rows}</tbody></table>",
+        escape_html(title),
+        escape_html(query)
+    );
+    server_page(state, StatusCode::OK, title, &inner, headers)
+}
+
+/// The demo's stand-in for an authorization server: shows exactly the request that
+/// would have gone upstream.
+async fn handoff(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let intro = "No authorization server is configured (<code>--authorize-url</code>), so the login ends here. This is the request that would continue upstream:";
+    request_page(
+        &state,
+        "Handoff",
+        intro,
+        "/handoff",
+        &query.unwrap_or_default(),
+        &headers,
+    )
+}
+
+/// The demo applications' callback: shows what the application would receive.
+async fn callback(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let intro = "The demo application's redirect_uri. This is what the application received:";
+    request_page(
+        &state,
+        "Back at the application",
+        intro,
+        "/callback",
+        &query.unwrap_or_default(),
+        &headers,
+    )
+}

@@ -1,0 +1,210 @@
+//! `GET /login/context`: everything the page needs for one screen (SPEC §3), and the
+//! same context for the server's own entry points.
+
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use portico_rules::context::{PublicConnection, PublicOrganization};
+use portico_rules::{ClientInfo, LoginContext, OrganizationRef};
+use sha2::{Digest, Sha256};
+
+use super::cache::Cached;
+use super::query::{param, query_params, required};
+use crate::error::{ApiError, ApiResult};
+use crate::records::Connection;
+use crate::state::AppState;
+
+fn public_connection(conn: &Connection, signup: bool) -> PublicConnection {
+    PublicConnection {
+        name: conn.name.clone(),
+        display_name: conn.display_name.clone(),
+        strategy: conn.strategy.clone(),
+        icon_url: conn.icon_url(),
+        kind: conn.kind(),
+        is_signup_enabled: signup,
+    }
+}
+
+/// The context for a client and, when given, an organization. `Ok(None)` when that
+/// organization is not one to log in to: unknown, or with no visible connection;
+/// both take the same queries, so they answer alike. `Err(NotFound)` for an unknown
+/// client.
+pub async fn context(
+    state: &AppState,
+    client_id: &str,
+    organization: Option<&OrganizationRef>,
+    redirect_uri: Option<&str>,
+) -> ApiResult<Option<LoginContext>> {
+    let client = state
+        .db
+        .client(client_id)
+        .await?
+        .ok_or_else(ApiError::client_not_found)?;
+    let (organization, connections) = match organization {
+        Some(wanted) => {
+            let org = state.db.organization_by_ref(wanted).await?;
+            // Unknown organizations run the same query, so they answer in the same time.
+            let id = org.as_ref().map_or("org_", |o| o.id.as_str());
+            let connections: Vec<_> = state
+                .db
+                .visible_connections(id)
+                .await?
+                .iter()
+                .map(|(ec, c)| public_connection(c, ec.is_signup_enabled))
+                .collect();
+            match org {
+                Some(org) if !connections.is_empty() => (
+                    Some(PublicOrganization {
+                        id: org.id,
+                        name: org.name,
+                        display_name: org.display_name,
+                        branding: org.branding,
+                    }),
+                    connections,
+                ),
+                _ => return Ok(None),
+            }
+        }
+        None => (
+            None,
+            state
+                .db
+                .client_connections(client_id)
+                .await?
+                .iter()
+                .map(|c| public_connection(c, false))
+                .collect(),
+        ),
+    };
+    let redirect_uri_allowed =
+        redirect_uri.is_some_and(|uri| client.callbacks.iter().any(|cb| cb == uri));
+    Ok(Some(LoginContext {
+        redirect_uri_allowed,
+        client: ClientInfo {
+            client_id: client.client_id,
+            name: client.name,
+            logo_uri: client.logo_uri,
+            organization_usage: client.organization_usage,
+            organization_require_behavior: client.organization_require_behavior,
+            organization_discovery_methods: client.organization_discovery_methods,
+        },
+        organization,
+        connections,
+        authorize_url: state.config.authorize_url().to_owned(),
+    }))
+}
+
+/// The context for the organization, or the client's own when the organization is
+/// not found (what the flow table needs to decide).
+pub async fn context_or_client(
+    state: &AppState,
+    client_id: &str,
+    organization: Option<&OrganizationRef>,
+    redirect_uri: Option<&str>,
+) -> ApiResult<LoginContext> {
+    if let Some(ctx) = context(state, client_id, organization, redirect_uri).await? {
+        return Ok(ctx);
+    }
+    context(state, client_id, None, redirect_uri)
+        .await?
+        .ok_or(ApiError::Internal)
+}
+
+/// The answer for one query, from the cache or made and cached.
+async fn answer(state: &AppState, query: Option<String>) -> ApiResult<Cached> {
+    let params = query_params(query, &["client_id", "organization", "redirect_uri"])?;
+    let client_id = required(&params, "client_id")?;
+    let (organization, redirect_uri) = (
+        param(&params, "organization"),
+        param(&params, "redirect_uri"),
+    );
+    let key = [
+        client_id,
+        organization.unwrap_or(""),
+        redirect_uri.unwrap_or(""),
+    ]
+    .join("\0");
+    if let Some(hit) = state.context_cache.get(&key) {
+        return Ok(hit);
+    }
+    // Text that is neither an id nor a name names no organization.
+    let ctx = match organization.map(OrganizationRef::parse) {
+        Some(None) => {
+            state
+                .db
+                .client(client_id)
+                .await?
+                .ok_or_else(ApiError::client_not_found)?;
+            None
+        }
+        Some(Some(wanted)) => context(state, client_id, Some(&wanted), redirect_uri).await?,
+        None => context(state, client_id, None, redirect_uri).await?,
+    };
+    let body: Bytes = match &ctx {
+        Some(ctx) => serde_json::to_vec(ctx).unwrap_or_default().into(),
+        None => serde_json::to_vec(&ApiError::organization_not_found().body())
+            .unwrap_or_default()
+            .into(),
+    };
+    let etag = format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]);
+    let answer = Cached {
+        at: Instant::now(),
+        found: ctx.is_some(),
+        body,
+        etag,
+    };
+    state.context_cache.put(key, answer.clone());
+    Ok(answer)
+}
+
+/// `GET /login/context?client_id=…&organization=…&redirect_uri=…`
+pub async fn get_context(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    match answer(&state, query).await {
+        Ok(answer) if answer.found => {
+            let fresh = headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.split(',').any(|t| t.trim() == answer.etag));
+            let mut res = if fresh {
+                StatusCode::NOT_MODIFIED.into_response()
+            } else {
+                ([(header::CONTENT_TYPE, "application/json")], answer.body).into_response()
+            };
+            let h = res.headers_mut();
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=60"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&answer.etag) {
+                h.insert(header::ETAG, v);
+            }
+            res
+        }
+        Ok(not_found) => (
+            StatusCode::NOT_FOUND,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            not_found.body,
+        )
+            .into_response(),
+        Err(e) => {
+            let mut res = e.into_response();
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

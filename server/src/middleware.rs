@@ -1,0 +1,102 @@
+//! The layers every request passes: rate limits with Auth0's headers, one access log
+//! line, the security headers every response carries, and forgetting cached login
+//! contexts after a management write.
+
+use std::net::SocketAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::ApiError;
+use crate::ratelimit::RateLimiter;
+use crate::request;
+use crate::state::AppState;
+
+async fn limit(limiter: &RateLimiter, state: &AppState, req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let ip = request::client_ip(req.headers(), peer, state.config.trust_proxy);
+    let decision = limiter.check(ip);
+    let mut res = if decision.allowed {
+        next.run(req).await
+    } else {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        ApiError::TooManyRequests {
+            retry_after: decision.reset.saturating_sub(now).max(1),
+        }
+        .into_response()
+    };
+    let h = res.headers_mut();
+    h.insert("x-ratelimit-limit", HeaderValue::from(decision.limit));
+    h.insert(
+        "x-ratelimit-remaining",
+        HeaderValue::from(decision.remaining),
+    );
+    h.insert("x-ratelimit-reset", HeaderValue::from(decision.reset));
+    res
+}
+
+/// The Management API's own limit.
+pub async fn management_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    limit(&state.management_limiter, &state, req, next).await
+}
+
+/// The public endpoints' limit.
+pub async fn public_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    limit(&state.public_limiter, &state, req, next).await
+}
+
+/// After a successful management write, cached login contexts may be stale.
+pub async fn forget_cached_contexts(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let write = req.method() != Method::GET;
+    let res = next.run(req).await;
+    if write && res.status().is_success() {
+        state.context_cache.clear();
+    }
+    res
+}
+
+/// One structured log line per request: method, path (never the query, which carries
+/// state, nonces and login hints), status and latency. Kept instead of tower-http's
+/// `TraceLayer`, whose default spans record the whole URI, query included.
+pub async fn access_log(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    tracing::info!(
+        target: "access",
+        %method,
+        path = %path,
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    res
+}
+
+/// The headers every response carries (SPEC §6), JSON and files included; HTML
+/// responses set their own CSP and caching, and these only where they are missing.
+pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 3] {
+    let layer = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    [
+        layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        layer(header::X_FRAME_OPTIONS, "DENY"),
+        layer(header::REFERRER_POLICY, "no-referrer"),
+    ]
+}

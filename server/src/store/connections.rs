@@ -1,0 +1,234 @@
+//! Connections, and the two indexes kept in step with their JSON in the same
+//! transaction: `connection_domains` (the email domains of `options.domain_aliases`,
+//! for discovery) and `connection_clients` (`enabled_clients`, for personal login).
+//! Every public read here is one indexed query, whatever the directory's size.
+
+use portico_rules::context::{ConnectionKind, DiscoveredOrganization};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::{json_text, new_id, now, on_unique, parse_json, patch, Conflict, Db, StoreResult};
+use crate::records::{domain_aliases, Connection, ConnectionInput};
+
+const CONN_COLUMNS: &str =
+    "id, name, display_name, strategy, options, enabled_clients, is_domain_connection";
+
+/// How many organizations discovery lists at most for one email domain.
+pub const MAX_DISCOVERED: i64 = 50;
+
+/// Discovery: `$1` the domain, `$2` the enterprise kind, `$3` the limit.
+pub(super) const DISCOVERY_SQL: &str =
+    "SELECT DISTINCT o.name, o.display_name FROM connection_domains d \
+     JOIN organization_connections oc ON oc.connection_id = d.connection_id \
+     JOIN organizations o ON o.id = oc.organization_id \
+     WHERE d.domain = $1 AND EXISTS (\
+       SELECT 1 FROM organization_connections v JOIN connections c ON c.id = v.connection_id \
+       WHERE v.organization_id = o.id AND (v.show_as_button <> 0 OR c.kind <> $2)) \
+     ORDER BY o.name LIMIT $3";
+
+/// Personal login: `$1` the client id.
+pub(super) const CLIENT_CONNECTIONS_SQL: &str = "SELECT c.id, c.name, c.display_name, c.strategy, c.options, c.enabled_clients, c.is_domain_connection FROM connection_clients cc JOIN connections c ON c.id = cc.connection_id WHERE cc.client_id = $1 ORDER BY c.name";
+
+pub(super) fn connection_from_row(row: &AnyRow) -> Result<Connection, sqlx::Error> {
+    let name: String = row.try_get("name")?;
+    Ok(Connection {
+        id: row.try_get("id")?,
+        display_name: row.try_get("display_name")?,
+        strategy: row.try_get("strategy")?,
+        options: parse_json(row.try_get("options")?).unwrap_or_default(),
+        enabled_clients: parse_json(row.try_get("enabled_clients")?).unwrap_or_default(),
+        is_domain_connection: row.try_get::<i64, _>("is_domain_connection")? != 0,
+        realms: vec![name.clone()],
+        name,
+    })
+}
+
+/// Rewrites the index rows of one connection from its record.
+async fn index_connection(
+    tx: &mut Transaction<'_, Any>,
+    conn: &Connection,
+) -> Result<(), sqlx::Error> {
+    for table in ["connection_domains", "connection_clients"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE connection_id = $1"))
+            .bind(&conn.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut domains: Vec<&str> = domain_aliases(&conn.options).collect();
+    domains.sort_unstable();
+    domains.dedup();
+    for domain in domains {
+        sqlx::query("INSERT INTO connection_domains (domain, connection_id) VALUES ($1, $2)")
+            .bind(domain)
+            .bind(&conn.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut clients: Vec<&str> = conn.enabled_clients.iter().map(String::as_str).collect();
+    clients.sort_unstable();
+    clients.dedup();
+    for client in clients {
+        sqlx::query("INSERT INTO connection_clients (client_id, connection_id) VALUES ($1, $2)")
+            .bind(client)
+            .bind(&conn.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Migration 2: the indexes and kinds of the connections that existed before it.
+pub(super) async fn fill_indexes(tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query(&format!("SELECT {CONN_COLUMNS} FROM connections"))
+        .fetch_all(&mut **tx)
+        .await?;
+    for row in rows {
+        let conn = connection_from_row(&row)?;
+        sqlx::query("UPDATE connections SET kind = $1 WHERE id = $2")
+            .bind(conn.kind().as_str())
+            .bind(&conn.id)
+            .execute(&mut **tx)
+            .await?;
+        index_connection(tx, &conn).await?;
+    }
+    Ok(())
+}
+
+impl Db {
+    pub async fn create_connection(&self, input: ConnectionInput) -> StoreResult<Connection> {
+        let name = input.name.unwrap_or_default();
+        let conn = Connection {
+            id: new_id("con_"),
+            display_name: input.display_name.unwrap_or_else(|| name.clone()),
+            strategy: input.strategy.unwrap_or_default(),
+            options: input.options.unwrap_or_default(),
+            enabled_clients: input.enabled_clients.unwrap_or_default(),
+            is_domain_connection: input.is_domain_connection.unwrap_or(false),
+            realms: vec![name.clone()],
+            name,
+        };
+        let mut tx = self.pool.begin().await?;
+        on_unique(
+            sqlx::query("INSERT INTO connections (id, name, display_name, strategy, options, enabled_clients, is_domain_connection, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(&conn.id)
+                .bind(&conn.name)
+                .bind(&conn.display_name)
+                .bind(&conn.strategy)
+                .bind(json_text(&conn.options))
+                .bind(json_text(&conn.enabled_clients))
+                .bind(conn.is_domain_connection as i64)
+                .bind(now())
+                .bind(conn.kind().as_str())
+                .execute(&mut *tx)
+                .await,
+            Conflict::ConnectionName,
+        )?;
+        index_connection(&mut tx, &conn).await?;
+        tx.commit().await?;
+        Ok(conn)
+    }
+
+    async fn connection_where(&self, column: &str, value: &str) -> StoreResult<Option<Connection>> {
+        let sql = format!("SELECT {CONN_COLUMNS} FROM connections WHERE {column} = $1");
+        let row = sqlx::query(&sql)
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| connection_from_row(&r)).transpose()?)
+    }
+
+    pub async fn connection(&self, id: &str) -> StoreResult<Option<Connection>> {
+        self.connection_where("id", id).await
+    }
+
+    pub async fn connection_by_name(&self, name: &str) -> StoreResult<Option<Connection>> {
+        self.connection_where("name", name).await
+    }
+
+    pub async fn connections(&self, offset: i64, limit: i64) -> StoreResult<Vec<Connection>> {
+        let sql =
+            format!("SELECT {CONN_COLUMNS} FROM connections ORDER BY name LIMIT $1 OFFSET $2");
+        let rows = sqlx::query(&sql)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(connection_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    pub async fn update_connection(
+        &self,
+        id: &str,
+        input: ConnectionInput,
+    ) -> StoreResult<Option<Connection>> {
+        let mut tx = self.pool.begin().await?;
+        let sql = format!("SELECT {CONN_COLUMNS} FROM connections WHERE id = $1");
+        let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await? else {
+            return Ok(None);
+        };
+        let mut conn = connection_from_row(&row)?;
+        patch(&mut conn.display_name, input.display_name);
+        patch(&mut conn.options, input.options);
+        patch(&mut conn.enabled_clients, input.enabled_clients);
+        patch(&mut conn.is_domain_connection, input.is_domain_connection);
+        sqlx::query("UPDATE connections SET display_name = $1, options = $2, enabled_clients = $3, is_domain_connection = $4 WHERE id = $5")
+            .bind(&conn.display_name)
+            .bind(json_text(&conn.options))
+            .bind(json_text(&conn.enabled_clients))
+            .bind(conn.is_domain_connection as i64)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        index_connection(&mut tx, &conn).await?;
+        tx.commit().await?;
+        Ok(Some(conn))
+    }
+
+    pub async fn delete_connection(&self, id: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM connections WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The connections a client may use outside an organization (`enabled_clients`),
+    /// by the `connection_clients` index.
+    pub async fn client_connections(&self, client_id: &str) -> StoreResult<Vec<Connection>> {
+        let rows = sqlx::query(CLIENT_CONNECTIONS_SQL)
+            .bind(client_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(connection_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Home-realm discovery: the organizations that have a connection claiming
+    /// `domain` and at least one connection a user could log in with (as the login
+    /// context counts them), by name. One query on the `connection_domains` index.
+    pub async fn organizations_for_domain(
+        &self,
+        domain: &str,
+    ) -> StoreResult<Vec<DiscoveredOrganization>> {
+        let rows = sqlx::query(DISCOVERY_SQL)
+            .bind(domain)
+            .bind(ConnectionKind::Enterprise.as_str())
+            .bind(MAX_DISCOVERED)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok(DiscoveredOrganization {
+                    name: r.try_get("name")?,
+                    display_name: r.try_get("display_name")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+}

@@ -1,0 +1,128 @@
+//! The built page (Trunk's `dist/`), loaded into memory once at start with its
+//! brotli and gzip forms, and the template of `index.html` the entry points fill in.
+//!
+//! Kept instead of tower-http's `ServeDir`: Trunk writes no precompressed files, so
+//! `ServeDir` would compress per request or need a build step that writes `.br`/`.gz`
+//! next to each file, and it reads the disk on every request; serving shared `Bytes`
+//! from memory is what the benchmark's static-file figures were measured with.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use axum::body::Bytes;
+use portico_rules::page::NONCE_PLACEHOLDER;
+
+/// One file of the built page, with its compressed forms.
+pub struct Asset {
+    pub content_type: &'static str,
+    // Bytes: serving a file shares the buffer instead of copying it per request.
+    pub raw: Bytes,
+    pub gzip: Bytes,
+    pub brotli: Bytes,
+}
+
+/// The built page, loaded once at start.
+pub struct Assets {
+    files: HashMap<String, Asset>,
+    /// `index.html`, with the nonce placeholder on its scripts.
+    pub template: String,
+    /// The `<link rel="stylesheet">` tag, reused by server-rendered pages.
+    pub stylesheet: String,
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+pub fn brotli(bytes: &[u8], quality: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, 22);
+        let _ = w.write_all(bytes);
+    }
+    out
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = e.write_all(bytes);
+    e.finish().unwrap_or_default()
+}
+
+impl Assets {
+    pub fn load(dir: &Path) -> std::io::Result<Assets> {
+        let mut files = HashMap::new();
+        let mut template = None;
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if !entry.file_type()?.is_file() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let raw = std::fs::read(entry.path())?;
+            if name == "index.html" {
+                template = Some(String::from_utf8_lossy(&raw).into_owned());
+                continue;
+            }
+            let asset = Asset {
+                content_type: content_type(&name),
+                gzip: gzip(&raw).into(),
+                brotli: brotli(&raw, 11).into(),
+                raw: raw.into(),
+            };
+            files.insert(format!("/{name}"), asset);
+        }
+        let template = template.ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!(
+                    "{}/index.html is missing: build the page with scripts/build-page.sh",
+                    dir.display()
+                ),
+            )
+        })?;
+        Ok(Self::from_parts(files, template))
+    }
+
+    fn from_parts(files: HashMap<String, Asset>, index: String) -> Assets {
+        let template = index
+            .replace(
+                "<script type=\"module\">",
+                &format!("<script type=\"module\" nonce=\"{NONCE_PLACEHOLDER}\">"),
+            )
+            .replace(
+                "<script>",
+                &format!("<script nonce=\"{NONCE_PLACEHOLDER}\">"),
+            );
+        let stylesheet = index
+            .find("<link rel=\"stylesheet\"")
+            .and_then(|start| {
+                index[start..]
+                    .find('>')
+                    .map(|end| index[start..=start + end].to_owned())
+            })
+            .unwrap_or_default();
+        Assets {
+            files,
+            template,
+            stylesheet,
+        }
+    }
+
+    /// The file at `path` (`/portico-….wasm`), if the build has one.
+    pub fn file(&self, path: &str) -> Option<&Asset> {
+        self.files.get(path)
+    }
+}

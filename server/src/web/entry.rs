@@ -1,0 +1,168 @@
+//! The page's entry points: `/authorize` and `/` apply the SPEC §4 flow table before
+//! answering and inject the login context so the page renders with zero lookups;
+//! `/index.html` is the page as static files serve it.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use portico_rules::flow::PageError;
+use portico_rules::page::{
+    BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, CONTEXT_ELEMENT_ID, NONCE_PLACEHOLDER,
+};
+use portico_rules::{
+    organization_from_host, resolve_login_screen, AuthorizeRequest, LoginContext, OrganizationRef,
+    Screen,
+};
+
+use super::assets::Assets;
+use super::shell::{
+    error_page, escape_html, html, html_headers, new_nonce, script_json, unavailable_page,
+};
+use crate::error::ApiError;
+use crate::login::context::context_or_client;
+use crate::request;
+use crate::state::{AppState, Config};
+
+/// Query parameters that make a URL part of a login transaction: never cached.
+fn is_transaction(req: &AuthorizeRequest) -> bool {
+    [
+        "client_id",
+        "state",
+        "nonce",
+        "code_challenge",
+        "login_hint",
+        "redirect_uri",
+        "invitation",
+    ]
+    .iter()
+    .any(|p| req.get(p).is_some())
+}
+
+/// Whether the request names an organization, and which: the parameter (`None`
+/// inside when its text can name none), else the host's subdomain.
+pub fn requested_organization(
+    config: &Config,
+    req: &AuthorizeRequest,
+    headers: &HeaderMap,
+) -> Option<Option<OrganizationRef>> {
+    if let Some(param) = req.organization() {
+        return Some(OrganizationRef::parse(param));
+    }
+    let base = config.base_domain.as_deref()?;
+    let host = request::host(headers, config.trust_proxy)?;
+    organization_from_host(host, base).map(|name| Some(OrganizationRef::Name(name)))
+}
+
+fn without_dist() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        "this server was started without --dist",
+    )
+        .into_response()
+}
+
+/// `/authorize` and `/`: the flow table, then the page with its context.
+pub async fn entry(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let query = query.unwrap_or_default();
+    let req = AuthorizeRequest::parse(&query);
+    let Some(assets) = state.assets.as_ref() else {
+        return without_dist();
+    };
+    let Some(client_id) = req.client_id() else {
+        return error_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            PageError::MissingClientId,
+            &headers,
+        );
+    };
+    let organization = requested_organization(&state.config, &req, &headers);
+    let ctx = match context_or_client(
+        &state,
+        client_id,
+        organization.as_ref().and_then(Option::as_ref),
+        req.redirect_uri(),
+    )
+    .await
+    {
+        Ok(ctx) => ctx,
+        Err(ApiError::NotFound { .. }) => {
+            return error_page(
+                &state,
+                StatusCode::BAD_REQUEST,
+                PageError::UnknownClient,
+                &headers,
+            )
+        }
+        Err(_) => return unavailable_page(&state, &headers),
+    };
+    match resolve_login_screen(&req, organization.is_some(), &ctx) {
+        Screen::ErrorRedirect(url) => {
+            let mut res = StatusCode::FOUND.into_response();
+            if let Ok(v) = HeaderValue::from_str(&url) {
+                res.headers_mut().insert(header::LOCATION, v);
+            }
+            html_headers(res.headers_mut(), &new_nonce(), &state.config, true);
+            res
+        }
+        Screen::Error(e) => error_page(&state, StatusCode::BAD_REQUEST, e, &headers),
+        _ => render_page(&state, assets, &req, Some(&ctx), &headers),
+    }
+}
+
+/// The built page with a fresh nonce on its scripts, the configured base domain, and
+/// (when given) the login context injected before `</head>`.
+fn render_page(
+    state: &AppState,
+    assets: &Assets,
+    req: &AuthorizeRequest,
+    ctx: Option<&LoginContext>,
+    headers: &HeaderMap,
+) -> Response {
+    let nonce = new_nonce();
+    let mut body = with_base_domain(
+        &assets.template.replace(NONCE_PLACEHOLDER, &nonce),
+        &state.config,
+    );
+    if let Some(ctx) = ctx {
+        let script = format!(
+            "<script type=\"application/json\" id=\"{CONTEXT_ELEMENT_ID}\">{}</script></head>",
+            script_json(ctx)
+        );
+        body = body.replacen("</head>", &script, 1);
+    }
+    html(
+        StatusCode::OK,
+        body,
+        &nonce,
+        &state.config,
+        is_transaction(req),
+        headers,
+    )
+}
+
+/// The page as static files serve it: no flow table, no injected context, so the page
+/// fetches `/login/context` itself (one lookup). Same headers as every HTML response.
+pub async fn static_page(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let Some(assets) = state.assets.as_ref() else {
+        return without_dist();
+    };
+    let req = AuthorizeRequest::parse(query.as_deref().unwrap_or(""));
+    render_page(&state, assets, &req, None, &headers)
+}
+
+fn with_base_domain(html: &str, config: &Config) -> String {
+    let base_domain = escape_html(config.base_domain.as_deref().unwrap_or(""));
+    html.replace(
+        &format!("<meta name=\"{BASE_DOMAIN_META}\" content=\"{BASE_DOMAIN_DEFAULT}\">"),
+        &format!("<meta name=\"{BASE_DOMAIN_META}\" content=\"{base_domain}\">"),
+    )
+}

@@ -1,0 +1,189 @@
+//! The HTML shell of every page the server sends: escaping, the injected context's
+//! JSON, the CSP with a fresh nonce and the headers HTML responses carry (SPEC §6),
+//! compression, and the pages the server writes itself (errors, handoff, demo).
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use base64::Engine;
+use portico_rules::flow::PageError;
+use portico_rules::LoginContext;
+
+use super::assets::{brotli, gzip};
+use crate::state::{AppState, Config};
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON that is safe inside `<script type="application/json">`: nothing in it can
+/// close the element or start a comment, and JS line separators are escaped.
+pub fn script_json(ctx: &LoginContext) -> String {
+    serde_json::to_string(ctx)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+pub fn new_nonce() -> String {
+    let mut bytes = [0u8; 18];
+    rand::Rng::fill(&mut rand::rng(), &mut bytes);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+pub fn csp(nonce: &str, config: &Config) -> String {
+    let form_action = match config.authorize_origin() {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".into(),
+    };
+    format!(
+        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; img-src 'self' https:; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action {form_action}"
+    )
+}
+
+/// Whether the request accepts `encoding` (not with `q=0`).
+pub fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| {
+            let mut parts = e.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let q_zero = parts.any(|p| p.trim().replace(' ', "") == "q=0");
+            name.eq_ignore_ascii_case(encoding) && !q_zero
+        })
+}
+
+/// The CSP and caching of an HTML response; the headers every response carries
+/// come from `middleware::security_headers`.
+pub fn html_headers(headers: &mut HeaderMap, nonce: &str, config: &Config, no_store: bool) {
+    if let Ok(v) = HeaderValue::from_str(&csp(nonce, config)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if no_store { "no-store" } else { "no-cache" }),
+    );
+}
+
+/// An HTML response, compressed as the browser accepts.
+pub fn html(
+    status: StatusCode,
+    body: String,
+    nonce: &str,
+    config: &Config,
+    no_store: bool,
+    req_headers: &HeaderMap,
+) -> Response {
+    let (bytes, encoding) = if accepts(req_headers, "br") {
+        (brotli(body.as_bytes(), 5), Some("br"))
+    } else if accepts(req_headers, "gzip") {
+        (gzip(body.as_bytes()), Some("gzip"))
+    } else {
+        (body.into_bytes(), None)
+    };
+    let mut res = Response::new(Body::from(bytes));
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Some(e) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+    }
+    html_headers(h, nonce, config, no_store);
+    res
+}
+
+/// A page the server writes itself (errors, the handoff, the demo's index), in the
+/// page's own stylesheet and with the same headers.
+pub fn server_page(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    inner_html: &str,
+    req_headers: &HeaderMap,
+) -> Response {
+    let nonce = new_nonce();
+    let stylesheet = state
+        .assets
+        .as_ref()
+        .map(|a| a.stylesheet.as_str())
+        .unwrap_or("");
+    let body = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{}</title>{stylesheet}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\">{inner_html}</div></div></main></body></html>",
+        escape_html(title)
+    );
+    html(status, body, &nonce, &state.config, true, req_headers)
+}
+
+/// A problem shown on the page itself, redirecting nowhere.
+pub fn error_page(
+    state: &AppState,
+    status: StatusCode,
+    e: PageError,
+    req_headers: &HeaderMap,
+) -> Response {
+    let inner = format!(
+        "<div role=\"alert\"><h1 class=\"card__title\">{}</h1><p class=\"card__text\">{}</p></div>",
+        escape_html(e.title()),
+        escape_html(e.message())
+    );
+    server_page(state, status, e.title(), &inner, req_headers)
+}
+
+/// 503 when the directory cannot be read: never a 404, which would read as "no such
+/// organization".
+pub fn unavailable_page(state: &AppState, req_headers: &HeaderMap) -> Response {
+    let inner = "<div role=\"alert\"><h1 class=\"card__title\">We couldn't load this page</h1><p class=\"card__text\">The login service is temporarily unavailable. Please try again in a moment.</p></div>";
+    server_page(
+        state,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        inner,
+        req_headers,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_break_out() {
+        let mut ctx: LoginContext =
+            serde_json::from_str(include_str!("../../tests/fixtures/context.json")).unwrap();
+        ctx.client.name = "</script><script>alert(1)</script>\u{2028}".into();
+        let s = script_json(&ctx);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('\u{2028}'));
+        let back: LoginContext = serde_json::from_str(&s).unwrap();
+        assert_eq!(back.client.name, ctx.client.name);
+    }
+
+    #[test]
+    fn html_escaping() {
+        assert_eq!(
+            escape_html("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}
