@@ -356,6 +356,24 @@ async fn subdomains_resolve_only_from_the_real_host() {
 }
 
 #[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = app().await;
+    // JSON errors, files, health: not only HTML.
+    for uri in [
+        "/api/v2/nope",
+        "/api/v2/organizations",
+        "/login/context",
+        "/no-such-file.js",
+        "/healthz",
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.header("x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(r.header("x-frame-options"), "DENY", "{uri}");
+        assert_eq!(r.header("referrer-policy"), "no-referrer", "{uri}");
+    }
+}
+
+#[tokio::test]
 async fn html_responses_carry_the_security_headers() {
     let t = tenant().await;
     let r = t
