@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark command: installs its extra tools (wrk, nginx, Lock), builds release
-# page and server, runs bench/run.mjs, writes bench/results/latest.{json,md}.
+# page and server, then runs
+#   bench/run.mjs    the page against Auth0 Lock, /login/context against nginx
+#                    (bench/results/latest.{json,md}; extra arguments go to it)
+#   bench/scale.mjs  the public paths at 1,000, 10,000 and 100,000 organizations on
+#                    SQLite and PostgreSQL (bench/results/scale.{json,md})
+# PORTICO_BENCH=pages or PORTICO_BENCH=scale runs only one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -9,5 +14,9 @@ missing=(); command -v wrk >/dev/null || missing+=(wrk); command -v nginx >/dev/
 if [ ${#missing[@]} -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; fi
 bench/build-lock.sh
 scripts/build-page.sh
-cargo build --release -p portico-server
-node bench/run.mjs "$@"
+cargo build --release -p portico-server --bin portico-server --example synthetic_directory
+case ${PORTICO_BENCH:-all} in
+  pages) node bench/run.mjs "$@" ;;
+  scale) node bench/scale.mjs ;;
+  *) node bench/run.mjs "$@"; node bench/scale.mjs ;;
+esac

@@ -4,7 +4,7 @@
 //!
 //! JSON is parsed by the browser (`JSON.parse`) and read field by field, which costs
 //! the wasm far less than serde_json. Unknown fields are ignored; a missing or
-//! mistyped required field is `ApiError::Malformed`.
+//! mistyped required field is `LookupError::Malformed`.
 
 use std::time::Duration;
 
@@ -30,7 +30,7 @@ const MAX_AUTO_RETRY_WAIT: u32 = 10;
 
 /// Why a lookup failed. Every variant has a message for the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiError {
+pub enum LookupError {
     Timeout,
     Offline,
     Unreachable,
@@ -40,28 +40,28 @@ pub enum ApiError {
     UnknownClient,
 }
 
-impl ApiError {
+impl LookupError {
     pub fn message(self) -> String {
         match self {
-            ApiError::Timeout => "The server is taking too long to answer.".into(),
-            ApiError::Offline => {
+            LookupError::Timeout => "The server is taking too long to answer.".into(),
+            LookupError::Offline => {
                 "You appear to be offline. Check your connection, then try again.".into()
             }
-            ApiError::Unreachable => "We couldn't reach the login server.".into(),
-            ApiError::RateLimited { retry_after } => [
+            LookupError::Unreachable => "We couldn't reach the login server.".into(),
+            LookupError::RateLimited { retry_after } => [
                 "Too many attempts. Please wait ",
                 &decimal(retry_after),
                 " seconds, then try again.",
             ]
             .concat(),
-            ApiError::Server(status) => [
+            LookupError::Server(status) => [
                 "Something went wrong on our side (error ",
                 &decimal(status.into()),
                 "). Please try again in a moment.",
             ]
             .concat(),
-            ApiError::Malformed => "The login server sent an answer we couldn't read.".into(),
-            ApiError::UnknownClient => {
+            LookupError::Malformed => "The login server sent an answer we couldn't read.".into(),
+            LookupError::UnknownClient => {
                 "The application that sent you here is not registered.".into()
             }
         }
@@ -83,7 +83,7 @@ fn decimal(mut n: u32) -> String {
 
 /// The context the server put into the page, if it did (`None` when served as static
 /// files, or when the script holds nothing).
-pub fn injected_context() -> Option<Result<LoginContext, ApiError>> {
+pub fn injected_context() -> Option<Result<LoginContext, LookupError>> {
     let text = browser::element_text(CONTEXT_ELEMENT_ID)?;
     if text.trim().is_empty() {
         return None;
@@ -98,13 +98,13 @@ pub fn injected_context() -> Option<Result<LoginContext, ApiError>> {
 pub async fn login_context(
     req: &AuthorizeRequest,
     organization: Option<&str>,
-) -> Result<LoginContext, ApiError> {
+) -> Result<LoginContext, LookupError> {
     if let Some(ctx) = organization_context(req, organization).await? {
         return Ok(ctx);
     }
     organization_context(req, None)
         .await?
-        .ok_or(ApiError::Malformed)
+        .ok_or(LookupError::Malformed)
 }
 
 /// The context for `req` with `organization`; `Ok(None)` when that organization is
@@ -112,7 +112,7 @@ pub async fn login_context(
 pub async fn organization_context(
     req: &AuthorizeRequest,
     organization: Option<&str>,
-) -> Result<Option<LoginContext>, ApiError> {
+) -> Result<Option<LoginContext>, LookupError> {
     let params: Vec<(&str, &str)> = [
         Some(("client_id", req.client_id().unwrap_or_default())),
         req.redirect_uri().map(|uri| ("redirect_uri", uri)),
@@ -126,11 +126,11 @@ pub async fn organization_context(
     match status {
         200 => decode_context(&body).map(Some),
         404 if body.opt_str("errorCode")?.as_deref() == Some("inexistent_client") => {
-            Err(ApiError::UnknownClient)
+            Err(LookupError::UnknownClient)
         }
         404 if organization.is_some() => Ok(None),
-        404 => Err(ApiError::UnknownClient),
-        other => Err(ApiError::Server(other)),
+        404 => Err(LookupError::UnknownClient),
+        other => Err(LookupError::Server(other)),
     }
 }
 
@@ -138,11 +138,11 @@ pub async fn organization_context(
 pub async fn discover(
     client_id: &str,
     email: &str,
-) -> Result<Vec<DiscoveredOrganization>, ApiError> {
+) -> Result<Vec<DiscoveredOrganization>, LookupError> {
     let params = [("client_id", client_id), ("email", email)];
     let (status, body) = get_json("/login/discover", &params).await?;
     if status != 200 {
-        return Err(ApiError::Server(status));
+        return Err(LookupError::Server(status));
     }
     Obj(body)
         .array("organizations")?
@@ -160,7 +160,7 @@ pub async fn discover(
 /// GETs `path` with the query `params` and parses its JSON body, with the 8 s abort and at most one automatic
 /// retry after a 429's `Retry-After`. 5xx and unparseable bodies are errors; other
 /// statuses come back with their body for the caller to read.
-async fn get_json(path: &str, params: &[(&str, &str)]) -> Result<(u16, JsValue), ApiError> {
+async fn get_json(path: &str, params: &[(&str, &str)]) -> Result<(u16, JsValue), LookupError> {
     let mut retried = false;
     loop {
         let (status, retry_after, text) = get_text(path, params).await?;
@@ -168,12 +168,12 @@ async fn get_json(path: &str, params: &[(&str, &str)]) -> Result<(u16, JsValue),
             429 => {
                 let wait = retry_after.unwrap_or(1);
                 if retried || wait > MAX_AUTO_RETRY_WAIT {
-                    return Err(ApiError::RateLimited { retry_after: wait });
+                    return Err(LookupError::RateLimited { retry_after: wait });
                 }
                 retried = true;
                 sleep(wait).await;
             }
-            500..=599 => return Err(ApiError::Server(status)),
+            500..=599 => return Err(LookupError::Server(status)),
             _ => return Ok((status, parse_json(&text)?)),
         }
     }
@@ -182,18 +182,18 @@ async fn get_json(path: &str, params: &[(&str, &str)]) -> Result<(u16, JsValue),
 async fn get_text(
     path: &str,
     params: &[(&str, &str)],
-) -> Result<(u16, Option<u32>, String), ApiError> {
-    let controller = AbortController::new().map_err(|_| ApiError::Unreachable)?;
+) -> Result<(u16, Option<u32>, String), LookupError> {
+    let controller = AbortController::new().map_err(|_| LookupError::Unreachable)?;
     let signal = controller.signal();
     let abort = controller.clone();
     let timer = set_timeout_with_handle(move || abort.abort(), TIMEOUT).ok();
     let network_error = |signal: &web_sys::AbortSignal| {
         if signal.aborted() {
-            ApiError::Timeout
+            LookupError::Timeout
         } else if !browser::is_online() {
-            ApiError::Offline
+            LookupError::Offline
         } else {
-            ApiError::Unreachable
+            LookupError::Unreachable
         }
     };
     let result = async {
@@ -227,8 +227,8 @@ async fn sleep(seconds: u32) {
     let _ = JsFuture::from(promise).await;
 }
 
-fn parse_json(text: &str) -> Result<JsValue, ApiError> {
-    JSON::parse(text).map_err(|_| ApiError::Malformed)
+fn parse_json(text: &str) -> Result<JsValue, LookupError> {
+    JSON::parse(text).map_err(|_| LookupError::Malformed)
 }
 
 /// A parsed JSON object, read field by field.
@@ -242,20 +242,20 @@ impl Obj {
         Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     }
 
-    fn opt_str(&self, key: &str) -> Result<Option<String>, ApiError> {
+    fn opt_str(&self, key: &str) -> Result<Option<String>, LookupError> {
         let v = self.get(key);
         if v.is_null() || v.is_undefined() {
             return Ok(None);
         }
-        v.as_string().map(Some).ok_or(ApiError::Malformed)
+        v.as_string().map(Some).ok_or(LookupError::Malformed)
     }
 
-    fn str(&self, key: &str) -> Result<String, ApiError> {
-        self.opt_str(key)?.ok_or(ApiError::Malformed)
+    fn str(&self, key: &str) -> Result<String, LookupError> {
+        self.opt_str(key)?.ok_or(LookupError::Malformed)
     }
 
-    fn bool(&self, key: &str) -> Result<bool, ApiError> {
-        self.get(key).as_bool().ok_or(ApiError::Malformed)
+    fn bool(&self, key: &str) -> Result<bool, LookupError> {
+        self.get(key).as_bool().ok_or(LookupError::Malformed)
     }
 
     fn obj(&self, key: &str) -> Option<Obj> {
@@ -263,22 +263,22 @@ impl Obj {
         (v.is_object() && !Array::is_array(&v)).then_some(Obj(v))
     }
 
-    fn array(&self, key: &str) -> Result<Array, ApiError> {
+    fn array(&self, key: &str) -> Result<Array, LookupError> {
         let v = self.get(key);
         if Array::is_array(&v) {
             Ok(Array::from(&v))
         } else {
-            Err(ApiError::Malformed)
+            Err(LookupError::Malformed)
         }
     }
 
-    fn parsed<T>(&self, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, ApiError> {
-        parse(&self.str(key)?).ok_or(ApiError::Malformed)
+    fn parsed<T>(&self, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, LookupError> {
+        parse(&self.str(key)?).ok_or(LookupError::Malformed)
     }
 }
 
-fn decode_context(body: &Obj) -> Result<LoginContext, ApiError> {
-    let client = body.obj("client").ok_or(ApiError::Malformed)?;
+fn decode_context(body: &Obj) -> Result<LoginContext, LookupError> {
+    let client = body.obj("client").ok_or(LookupError::Malformed)?;
     let organization = match body.get("organization") {
         v if v.is_null() || v.is_undefined() => None,
         v => Some(decode_organization(&Obj(v))?),
@@ -312,7 +312,7 @@ fn decode_context(body: &Obj) -> Result<LoginContext, ApiError> {
     })
 }
 
-fn decode_organization(o: &Obj) -> Result<PublicOrganization, ApiError> {
+fn decode_organization(o: &Obj) -> Result<PublicOrganization, LookupError> {
     Ok(PublicOrganization {
         id: o.str("id")?,
         name: o.str("name")?,
@@ -340,7 +340,7 @@ fn decode_branding(b: &Obj) -> Branding {
     }
 }
 
-fn decode_connection(c: &Obj) -> Result<PublicConnection, ApiError> {
+fn decode_connection(c: &Obj) -> Result<PublicConnection, LookupError> {
     let name = c.str("name")?;
     let strategy = c.str("strategy")?;
     let kind = c

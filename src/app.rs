@@ -14,7 +14,7 @@ use portico_rules::{
     ConnectionKind, LoginContext, OrganizationName, Screen,
 };
 
-use crate::api::{self, ApiError};
+use crate::api::{self, LookupError};
 use crate::card::{self, Act, Card, Live};
 use crate::screens::{self, INVALID_ORGANIZATION};
 use crate::{browser, theme};
@@ -81,7 +81,7 @@ struct Page {
     /// Counts loads, so that a lookup that lost a race is dropped.
     generation: StoredValue<u32>,
     /// The context the server put in the page, with the query it belongs to.
-    injected: StoredValue<Option<(String, Result<LoginContext, ApiError>)>>,
+    injected: StoredValue<Option<(String, Result<LoginContext, LookupError>)>>,
 }
 
 impl Page {
@@ -143,7 +143,7 @@ impl Page {
             }
             match result {
                 Ok(ctx) => self.show(req, organization.is_some(), Arc::new(ctx)),
-                Err(ApiError::UnknownClient) => {
+                Err(LookupError::UnknownClient) => {
                     self.problem(screens::problem(PageError::UnknownClient))
                 }
                 Err(e) => self.problem(screens::failure(e)),
@@ -189,7 +189,7 @@ impl Page {
             }
             Screen::OrganizationLogin { auto_redirect } => {
                 let Some(org) = ctx.organization.as_ref() else {
-                    return self.problem(screens::failure(ApiError::Malformed));
+                    return self.problem(screens::failure(LookupError::Malformed));
                 };
                 with_organization = true;
                 branding = org.branding.as_ref();

@@ -4,7 +4,7 @@
 use portico_rules::flow::PageError;
 use portico_rules::{ConnectionKind, LoginContext, PublicConnection, PublicOrganization};
 
-use crate::api::ApiError;
+use crate::api::LookupError;
 use crate::card::{fixed, tenant, Act, Button, Card, Note, Part, Prompt};
 
 /// The message for a name that is valid but not an organization the user can log in
@@ -21,7 +21,7 @@ pub fn loading() -> Card {
 
 /// A lookup that failed (slow, offline, rate limited, server error, unreadable
 /// answer), with a way to try again.
-pub fn failure(error: ApiError) -> Card {
+pub fn failure(error: LookupError) -> Card {
     Card {
         role: Some("alert"),
         title: vec![fixed("We couldn't load this page")],
@@ -343,7 +343,7 @@ mod tests {
 
     #[test]
     fn failures_offer_retry_and_problems_do_not() {
-        let failed = failure(ApiError::Timeout);
+        let failed = failure(LookupError::Timeout);
         assert_eq!(failed.role, Some("alert"));
         assert_eq!(failed.action.unwrap().act, Act::Retry);
         let problem = problem(portico_rules::flow::PageError::UnknownClient);

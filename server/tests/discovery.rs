@@ -158,25 +158,22 @@ async fn a_changed_or_removed_domain_takes_effect_at_once() {
     assert!(names(&discover(&app, "x@a-corp.test").await).is_empty());
 }
 
-/// 5,000 organizations, each with its own enterprise connection claiming its own
-/// domain and enabled for a personal-login client, and 5,000 clients, written in bulk.
+/// 5,000 organizations (the benchmark's synthetic directory: each with its own
+/// enterprise connection claiming its own domain, and a shared database connection),
+/// personal-login clients for them, and 5,000 clients.
 async fn big_directory(app: &TestApp) {
-    let n = 5000;
-    let series =
-        format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})");
+    let db = &app.state.db;
+    db.insert_synthetic_directory(5000).await.unwrap();
+    let series = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)";
     for sql in [
-        format!("INSERT INTO organizations (id, name, display_name, branding, metadata, created_at, updated_at) {series} SELECT 'org_' || i, 'scale-' || i, NULL, NULL, NULL, 0, 0 FROM n"),
-        format!("INSERT INTO connections (id, name, display_name, strategy, options, enabled_clients, is_domain_connection, created_at, kind) {series} SELECT 'con_' || i, 'scale-' || i, 'Scale', 'okta', '{{}}', '[]', 0, 0, 'enterprise' FROM n"),
-        format!("INSERT INTO organization_connections (organization_id, connection_id, assign_membership_on_login, show_as_button, is_signup_enabled, created_at) {series} SELECT 'org_' || i, 'con_' || i, 0, 1, 0, 0 FROM n"),
-        format!("INSERT INTO connection_domains (domain, connection_id) {series} SELECT 'scale-' || i || '.test', 'con_' || i FROM n"),
-        format!("INSERT INTO connection_clients (client_id, connection_id) {series} SELECT 'client-' || (i % 100), 'con_' || i FROM n"),
+        format!("INSERT INTO connection_clients (client_id, connection_id) {series} SELECT 'client-' || (i % 100), 'con_scale' || (10000000000 + i) FROM n"),
         format!("INSERT INTO clients (client_id, name, body, created_at) {series} SELECT 'client-' || i, 'Client', '{{}}', i FROM n"),
     ] {
-        app.state.db.execute_raw(&sql).await.unwrap();
+        db.execute_raw(&sql).await.unwrap();
     }
     // PostgreSQL plans from statistics: gather them as autovacuum would.
-    if app.state.db.backend == portico_server::store::Backend::Postgres {
-        app.state.db.execute_raw("ANALYZE").await.unwrap();
+    if db.backend == portico_server::store::Backend::Postgres {
+        db.execute_raw("ANALYZE").await.unwrap();
     }
 }
 
@@ -189,6 +186,12 @@ async fn every_public_read_uses_an_index_at_5000_organizations() {
         names(&discover(&app, "jo@scale-4321.test").await),
         ["scale-4321"]
     );
+    let ctx = app
+        .get("/login/context?client_id=scale-client&organization=scale-4321")
+        .await
+        .json();
+    assert_eq!(ctx["organization"]["name"], "scale-4321");
+    assert_eq!(ctx["connections"].as_array().unwrap().len(), 2);
     let plans = app.state.db.public_query_plans().await.unwrap();
     assert_eq!(plans.len(), 6);
     for (read, plan) in &plans {

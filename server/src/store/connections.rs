@@ -7,7 +7,9 @@ use portico_rules::context::{ConnectionKind, DiscoveredOrganization};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::{json_text, new_id, now, on_unique, parse_json, patch, Conflict, Db, StoreResult};
+use super::{
+    decode_all, json_text, new_id, now, on_unique, parse_json, patch, Conflict, Db, StoreResult,
+};
 use crate::records::{domain_aliases, Connection, ConnectionInput};
 
 const CONN_COLUMNS: &str =
@@ -153,10 +155,7 @@ impl Db {
             .bind(offset)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(connection_from_row)
-            .collect::<Result<_, _>>()?)
+        decode_all(&rows, connection_from_row)
     }
 
     pub async fn update_connection(
@@ -202,10 +201,7 @@ impl Db {
             .bind(client_id)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(connection_from_row)
-            .collect::<Result<_, _>>()?)
+        decode_all(&rows, connection_from_row)
     }
 
     /// Home-realm discovery: the organizations that have a connection claiming

@@ -9,7 +9,7 @@ use sqlx::Row;
 use portico_rules::context::ConnectionKind;
 
 use super::connections::connection_from_row;
-use super::{now, on_unique, patch, Conflict, Db, StoreError, StoreResult};
+use super::{decode_all, now, on_unique, patch, Conflict, Db, StoreError, StoreResult};
 use crate::records::{Connection, ConnectionSummary, EnabledConnection, EnabledConnectionInput};
 
 /// An organization's visible connections: `$1` its id, `$2` the enterprise kind.
@@ -122,10 +122,7 @@ impl Db {
             .bind(offset)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(enabled_from_row)
-            .collect::<Result<_, _>>()?)
+        decode_all(&rows, enabled_from_row)
     }
 
     pub async fn count_enabled_connections(&self, org_id: &str) -> StoreResult<i64> {

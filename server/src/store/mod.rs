@@ -8,6 +8,7 @@
 //! One file per resource adds its own `impl Db` block: `organizations`,
 //! `enabled_connections`, `connections` (with the discovery indexes), `clients`.
 
+pub mod bulk;
 mod clients;
 mod connections;
 mod enabled_connections;
@@ -129,6 +130,14 @@ fn patch<T>(field: &mut T, value: Option<T>) {
     if let Some(v) = value {
         *field = v;
     }
+}
+
+/// Every row through `decode`, or the first row that does not decode.
+fn decode_all<T>(
+    rows: &[sqlx::any::AnyRow],
+    decode: fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
+) -> StoreResult<Vec<T>> {
+    Ok(rows.iter().map(decode).collect::<Result<_, _>>()?)
 }
 
 fn json_text(v: &impl serde::Serialize) -> String {

@@ -8,7 +8,8 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{
-    json_text, new_id, now, on_unique, parse_json, patch, Conflict, Db, StoreError, StoreResult,
+    decode_all, json_text, new_id, now, on_unique, parse_json, patch, Conflict, Db, StoreError,
+    StoreResult,
 };
 use crate::records::{EnabledConnection, Organization, OrganizationInput};
 
@@ -129,10 +130,7 @@ impl Db {
                     .await?
             }
         };
-        Ok(rows
-            .iter()
-            .map(organization_from_row)
-            .collect::<Result<_, _>>()?)
+        decode_all(&rows, organization_from_row)
     }
 
     pub async fn update_organization(

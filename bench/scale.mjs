@@ -1,0 +1,131 @@
+// The scale benchmark (a command, not a test): node bench/scale.mjs [--sizes 1000,10000,100000] [--seconds 5]
+// For SQLite and PostgreSQL and each directory size, writes the synthetic directory
+// (server/src/store/bulk.rs: N organizations, each with 2 enabled connections, one
+// claiming its own email domain) in bulk with target/release/examples/synthetic_directory,
+// serves it with the release portico-server, and measures with wrk (2 threads, 8
+// connections) the public paths, each request naming a random organization so the
+// one-second context cache cannot hide the directory:
+//   GET /login/context (organization by name), GET /login/discover (an email whose
+//   domain one organization claims, and one no organization claims), GET /authorize.
+// Writes bench/results/scale.{json,md}.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { root, server } from '../tests/e2e/harness.mjs';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const SIZES = arg('--sizes', '1000,10000,100000').split(',').map(Number);
+const SECONDS = Number(arg('--seconds', '5'));
+const seeder = path.join(root, 'target/release/examples/synthetic_directory');
+const out = path.join(root, 'bench/results');
+mkdirSync(out, { recursive: true });
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(base) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('portico-server did not become healthy');
+}
+
+// wrk picks a random organization for every request.
+function luaScript(dir, n, kind) {
+  const cb = encodeURIComponent('https://app.scale.test/callback');
+  const paths = {
+    context: `"/login/context?client_id=scale-client&organization=scale-" .. math.random(${n})`,
+    'discover (match)': `"/login/discover?client_id=scale-client&email=jo%40scale-" .. math.random(${n}) .. ".test"`,
+    'discover (no match)': `"/login/discover?client_id=scale-client&email=jo%40nomatch-" .. math.random(${n}) .. ".test"`,
+    authorize: `"/authorize?client_id=scale-client&response_type=code&state=s&redirect_uri=${cb}&organization=scale-" .. math.random(${n})`,
+  };
+  const file = path.join(dir, `${kind.replace(/\W+/g, '_')}.lua`);
+  writeFileSync(file, `math.randomseed(42)\nrequest = function() return wrk.format("GET", ${paths[kind]}) end\n`);
+  return file;
+}
+
+function wrk(url, script) {
+  const text = execFileSync('wrk', ['-t2', '-c8', `-d${SECONDS}s`, '--latency', '-s', script, url]).toString();
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)[1]);
+  const p99raw = /99%\s+([\d.]+)(us|ms|s)/.exec(text);
+  const p99 = Number(p99raw[1]) * { us: 0.001, ms: 1, s: 1000 }[p99raw[2]];
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? '0');
+  return { rps, p99ms: p99, non2xx: errors };
+}
+
+async function run(backend, n, pgAdmin) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'portico-scale-'));
+  let database;
+  if (backend === 'sqlite') {
+    database = `sqlite://${dir}/scale.db`;
+  } else {
+    const name = `portico_scale_${n}_${Date.now()}`;
+    execFileSync('psql', [`${pgAdmin}/postgres`, '-qc', `CREATE DATABASE ${name}`]);
+    database = `${pgAdmin}/${name}`;
+  }
+  const t0 = Date.now();
+  execFileSync(seeder, ['--database', database, '--organizations', String(n)], { stdio: 'inherit' });
+  const seedSeconds = (Date.now() - t0) / 1000;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = spawn(server, ['serve', '--addr', `127.0.0.1:${port}`, '--database', database, '--dist', path.join(root, 'dist'),
+    '--public-rate-limit', '1000000000'], { stdio: 'ignore', env: { ...process.env, PORTICO_LOG: 'warn' } });
+  const result = { backend, organizations: n, seedSeconds, paths: {} };
+  try {
+    await waitForHealth(base);
+    for (const kind of ['context', 'discover (match)', 'discover (no match)', 'authorize']) {
+      const r = wrk(base, luaScript(dir, n, kind));
+      result.paths[kind] = r;
+      console.log(`${backend} ${n}: ${kind} ${r.rps.toFixed(0)} req/s, p99 ${r.p99ms.toFixed(2)} ms, non-2xx ${r.non2xx}`);
+    }
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+const pg = execFileSync(path.join(root, 'scripts/postgres.sh')).toString().trim();
+const results = [];
+try {
+  for (const backend of ['sqlite', 'postgres']) {
+    for (const n of SIZES) results.push(await run(backend, n, pg));
+  }
+} finally {
+  execFileSync(path.join(root, 'scripts/postgres.sh'), ['stop']);
+}
+
+const machine = `${execFileSync('nproc').toString().trim()} cores`;
+const date = new Date().toISOString().slice(0, 10);
+writeFileSync(path.join(out, 'scale.json'), JSON.stringify({ date, machine, seconds: SECONDS, results }, null, 2));
+const kinds = Object.keys(results[0].paths);
+let md = `Measured ${date} with \`node bench/scale.mjs\` (${machine}; wrk -t2 -c8 -d${SECONDS}s on loopback, a random organization per request;\nrelease server, rate limit off). Requests/s and p99 latency; the seed time is the bulk write of the directory.\n\n`;
+md += `| database | organizations | seed | ${kinds.join(' | ')} |\n|---|---|---|${kinds.map(() => '---|').join('')}\n`;
+for (const r of results) {
+  md += `| ${r.backend} | ${r.organizations.toLocaleString('en')} | ${r.seedSeconds.toFixed(1)} s | ${kinds.map((k) => `${r.paths[k].rps.toFixed(0)}/s, ${r.paths[k].p99ms.toFixed(2)} ms${r.paths[k].non2xx ? ` (${r.paths[k].non2xx} non-2xx)` : ''}`).join(' | ')} |\n`;
+}
+md += '\nEach path at the largest size against the smallest (throughput ratio; target ≥ 0.5), and discovery against `/login/context` at the largest size (target ≥ 0.5):\n\n';
+md += `| database | ${kinds.join(' | ')} | discover (match) / context |\n|---|${kinds.map(() => '---|').join('')}---|\n`;
+for (const backend of ['sqlite', 'postgres']) {
+  const rows = results.filter((r) => r.backend === backend);
+  const small = rows[0];
+  const big = rows[rows.length - 1];
+  md += `| ${backend} | ${kinds.map((k) => (big.paths[k].rps / small.paths[k].rps).toFixed(2)).join(' | ')} | ${(big.paths['discover (match)'].rps / big.paths.context.rps).toFixed(2)} |\n`;
+}
+writeFileSync(path.join(out, 'scale.md'), md);
+console.log('\n' + md);
