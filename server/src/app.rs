@@ -23,16 +23,13 @@ pub fn app(state: AppState) -> Router {
         .merge(demo::pages::router(&state))
         .merge(web::router())
         .layer(from_fn_with_state(state.clone(), middleware::public_limit));
-    let [nosniff, frame, referrer] = middleware::security_headers();
     Router::new()
         .nest("/api/v2", api::router(&state))
         .merge(public)
         .layer(
             ServiceBuilder::new()
                 .layer(from_fn(middleware::access_log))
-                .layer(nosniff)
-                .layer(frame)
-                .layer(referrer),
+                .layer(middleware::security_headers()),
         )
         .with_state(state)
 }
