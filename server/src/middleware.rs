@@ -73,14 +73,17 @@ pub async fn forget_cached_contexts(
 /// state, nonces and login hints), status and latency. Kept instead of tower-http's
 /// `TraceLayer`, whose default spans record the whole URI, query included.
 pub async fn access_log(req: Request, next: Next) -> Response {
+    if !tracing::enabled!(target: "access", tracing::Level::INFO) {
+        return next.run(req).await;
+    }
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let uri = req.uri().clone();
     let started = std::time::Instant::now();
     let res = next.run(req).await;
     tracing::info!(
         target: "access",
         %method,
-        path = %path,
+        path = %uri.path(),
         status = res.status().as_u16(),
         ms = started.elapsed().as_millis() as u64,
         "request"

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use axum::http::HeaderValue;
 
 pub struct ContextCache {
     entries: Mutex<HashMap<String, Cached>>,
@@ -21,7 +22,7 @@ pub struct Cached {
     pub at: Instant,
     pub found: bool,
     pub body: Bytes,
-    pub etag: String,
+    pub etag: HeaderValue,
 }
 
 const CACHE_TTL: Duration = Duration::from_secs(1);

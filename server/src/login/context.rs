@@ -149,7 +149,8 @@ async fn answer(state: &AppState, query: Option<String>) -> ApiResult<Cached> {
             .unwrap_or_default()
             .into(),
     };
-    let etag = format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]);
+    let etag = HeaderValue::from_str(&format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]))
+        .map_err(|_| ApiError::Internal)?;
     let answer = Cached {
         at: Instant::now(),
         found: ctx.is_some(),
@@ -171,7 +172,10 @@ pub async fn get_context(
             let fresh = headers
                 .get(header::IF_NONE_MATCH)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.split(',').any(|t| t.trim() == answer.etag));
+                .is_some_and(|v| {
+                    v.split(',')
+                        .any(|t| t.trim().as_bytes() == answer.etag.as_bytes())
+                });
             let mut res = if fresh {
                 StatusCode::NOT_MODIFIED.into_response()
             } else {
@@ -182,9 +186,7 @@ pub async fn get_context(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=60"),
             );
-            if let Ok(v) = HeaderValue::from_str(&answer.etag) {
-                h.insert(header::ETAG, v);
-            }
+            h.insert(header::ETAG, answer.etag);
             res
         }
         Ok(not_found) => (
