@@ -7,13 +7,13 @@
 // one-second context cache cannot hide the directory:
 //   GET /login/context (organization by name, never from the cache), GET /login/discover (an email whose
 //   domain one organization claims, and one no organization claims), GET /authorize.
-// Writes bench/results/scale.{json,md}.
+// Writes bench/results/scale.{json,md} (--out NAME: bench/results/NAME.{json,md}).
+// The database's size on disk after seeding is part of each result.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
-import { root, server } from '../tests/e2e/harness.mjs';
+import { root, server, freePort, waitForHealth } from '../tests/e2e/harness.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -21,28 +21,10 @@ const arg = (name, dflt) => {
 };
 const SIZES = arg('--sizes', '1000,10000,100000').split(',').map(Number);
 const SECONDS = Number(arg('--seconds', '5'));
+const OUT = arg('--out', 'scale');
 const seeder = path.join(root, 'target/release/examples/synthetic_directory');
 const out = path.join(root, 'bench/results');
 mkdirSync(out, { recursive: true });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(base) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('portico-server did not become healthy');
-}
 
 // wrk picks a random organization for every request. The context's one-second
 // answer cache would serve most of a small directory from memory; a redirect_uri
@@ -83,11 +65,14 @@ async function run(backend, n, pgAdmin) {
   const t0 = Date.now();
   execFileSync(seeder, ['--database', database, '--organizations', String(n)], { stdio: 'inherit' });
   const seedSeconds = (Date.now() - t0) / 1000;
+  const dbBytes = backend === 'sqlite'
+    ? Number(execFileSync('du', ['-sb', dir]).toString().split('\t')[0])
+    : Number(execFileSync('psql', [database, '-tAc', 'SELECT pg_database_size(current_database())']).toString().trim());
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = spawn(server, ['serve', '--addr', `127.0.0.1:${port}`, '--database', database, '--dist', path.join(root, 'dist'),
     '--public-rate-limit', '1000000000'], { stdio: 'ignore', env: { ...process.env, PORTICO_LOG: 'warn' } });
-  const result = { backend, organizations: n, seedSeconds, paths: {} };
+  const result = { backend, organizations: n, seedSeconds, dbBytes, paths: {} };
   try {
     await waitForHealth(base);
     for (const kind of ['context (uncached)', 'discover (match)', 'discover (no match)', 'authorize']) {
@@ -115,12 +100,12 @@ try {
 
 const machine = `${execFileSync('nproc').toString().trim()} cores`;
 const date = new Date().toISOString().slice(0, 10);
-writeFileSync(path.join(out, 'scale.json'), JSON.stringify({ date, machine, seconds: SECONDS, results }, null, 2));
+writeFileSync(path.join(out, `${OUT}.json`), JSON.stringify({ date, machine, seconds: SECONDS, results }, null, 2));
 const kinds = Object.keys(results[0].paths);
 let md = `Measured ${date} with \`node bench/scale.mjs\` (${machine}; wrk -t2 -c8 -d${SECONDS}s on loopback, a random organization per request;\nrelease server, rate limit off). Requests/s and p99 latency; the seed time is the bulk write of the directory.\n\n`;
-md += `| database | organizations | seed | ${kinds.join(' | ')} |\n|---|---|---|${kinds.map(() => '---|').join('')}\n`;
+md += `| database | organizations | seed | size on disk | ${kinds.join(' | ')} |\n|---|---|---|---|${kinds.map(() => '---|').join('')}\n`;
 for (const r of results) {
-  md += `| ${r.backend} | ${r.organizations.toLocaleString('en')} | ${r.seedSeconds.toFixed(1)} s | ${kinds.map((k) => `${r.paths[k].rps.toFixed(0)}/s, ${r.paths[k].p99ms.toFixed(2)} ms${r.paths[k].non2xx ? ` (${r.paths[k].non2xx} non-2xx)` : ''}`).join(' | ')} |\n`;
+  md += `| ${r.backend} | ${r.organizations.toLocaleString('en')} | ${r.seedSeconds.toFixed(1)} s | ${(r.dbBytes / 1e6).toFixed(0)} MB | ${kinds.map((k) => `${r.paths[k].rps.toFixed(0)}/s, ${r.paths[k].p99ms.toFixed(2)} ms${r.paths[k].non2xx ? ` (${r.paths[k].non2xx} non-2xx)` : ''}`).join(' | ')} |\n`;
 }
 md += '\nEach path at the largest size against the smallest (throughput ratio; target ≥ 0.5), and discovery against `/login/context` at the largest size (target ≥ 0.5):\n\n';
 md += `| database | ${kinds.join(' | ')} | discover (match) / context |\n|---|${kinds.map(() => '---|').join('')}---|\n`;
@@ -130,5 +115,5 @@ for (const backend of ['sqlite', 'postgres']) {
   const big = rows[rows.length - 1];
   md += `| ${backend} | ${kinds.map((k) => (big.paths[k].rps / small.paths[k].rps).toFixed(2)).join(' | ')} | ${(big.paths['discover (match)'].rps / big.paths['context (uncached)'].rps).toFixed(2)} |\n`;
 }
-writeFileSync(path.join(out, 'scale.md'), md);
+writeFileSync(path.join(out, `${OUT}.md`), md);
 console.log('\n' + md);

@@ -16,7 +16,7 @@ export const server = path.join(root, 'target/release/portico-server');
 export const resultsDir = path.join(root, 'test-results/e2e');
 mkdirSync(resultsDir, { recursive: true });
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve) => {
     const s = http.createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address();
@@ -66,7 +66,7 @@ async function startProvider(callback) {
   return { issuer, authorize: `${issuer}/auth`, received, close: () => srv.close() };
 }
 
-async function waitForHealth(base) {
+export async function waitForHealth(base) {
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`${base}/healthz`);
