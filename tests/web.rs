@@ -172,6 +172,29 @@ async fn require_no_prompt_without_organization_returns_the_error() {
     assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
 }
 
+// SPEC §4: require + not found + no_prompt → error redirect `parameter organization is
+// invalid`. Seeds 001/002: "requests without a valid organization parameter will be
+// rejected"; no prompt is ever shown to a no_prompt client.
+#[wasm_bindgen_test]
+async fn require_no_prompt_with_an_unknown_organization_returns_the_error() {
+    capture_navigation();
+    stub_fetch(&script(&[
+        step(404, NOT_FOUND_ORG, ""),
+        ok(&context("require", "no_prompt", None, &[])),
+    ]));
+    let page = mount(&request_query("&organization=nope"), None).await;
+    page.wait_text("Returning you to", 2).await;
+    assert!(!page.text().contains("Enter your organization"));
+    let nav = navigations_made();
+    assert_eq!(nav.len(), 1);
+    assert_eq!(param(&nav[0], "error"), ["invalid_request"]);
+    assert_eq!(
+        param(&nav[0], "error_description"),
+        ["parameter organization is invalid"]
+    );
+    assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
+}
+
 #[wasm_bindgen_test]
 async fn require_pre_login_prompt_shows_the_prompt() {
     stub_fetch(&script(&[ok(&context(

@@ -60,6 +60,7 @@ pub enum Screen {
 
 pub const ORGANIZATION_NOT_ALLOWED: &str = "parameter organization is not allowed for this client";
 pub const ORGANIZATION_REQUIRED: &str = "parameter organization is required for this client";
+pub const ORGANIZATION_INVALID: &str = "parameter organization is invalid";
 
 /// The flow table. `organization_requested` is true when the request or the host
 /// named an organization; `ctx.organization` is that organization when it was found.
@@ -93,6 +94,13 @@ pub fn resolve_login_screen(
             Some(_) => Screen::OrganizationLogin {
                 auto_redirect: auto_redirect(req, ctx),
             },
+            // Seeds 001/002: with no_prompt, "requests without a valid organization
+            // parameter will be rejected"; no prompt is ever shown to such a client.
+            None if client.organization_usage == OrganizationUsage::Require
+                && client.organization_require_behavior == RequireBehavior::NoPrompt =>
+            {
+                fail(ORGANIZATION_INVALID)
+            }
             None => Screen::Prompt { invalid: true },
         },
         (OrganizationUsage::Allow, false) => Screen::PersonalLogin {
@@ -209,6 +217,17 @@ mod tests {
         assert_eq!(
             screen(Require, NoPrompt, false, false),
             Screen::ErrorRedirect("https://app/cb?error=invalid_request&error_description=parameter%20organization%20is%20required%20for%20this%20client&state=xyz".into())
+        );
+        // SPEC §4, require + not found + no_prompt (seeds 001/002: "requests without a
+        // valid organization parameter will be rejected"): back to the application,
+        // never the prompt; allow + not found still prompts.
+        assert_eq!(
+            screen(Require, NoPrompt, true, false),
+            Screen::ErrorRedirect("https://app/cb?error=invalid_request&error_description=parameter%20organization%20is%20invalid&state=xyz".into())
+        );
+        assert_eq!(
+            screen(Allow, NoPrompt, true, false),
+            Screen::Prompt { invalid: true }
         );
         assert_eq!(
             screen(Require, PreLoginPrompt, false, false),

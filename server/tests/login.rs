@@ -291,6 +291,16 @@ async fn flow_table_through_authorize() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(injected(&r)["organization"].is_null());
+    // require + no_prompt + org not found → error redirect, never the prompt.
+    // SPEC §4; seeds 001/002: "requests without a valid organization parameter will be
+    // rejected".
+    for org in ["nope", "Not%20A%20Name"] {
+        let r = app
+            .get(&authorize("req-none", &format!("&organization={org}")))
+            .await;
+        assert_eq!(r.status, StatusCode::FOUND, "{org}");
+        assert_eq!(location(&r), format!("{CB}?error=invalid_request&error_description=parameter%20organization%20is%20invalid&state=st%2B1"));
+    }
     // require + no_prompt, no org → error redirect.
     let r = app.get(&authorize("req-none", "")).await;
     assert_eq!(r.status, StatusCode::FOUND);
