@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use portico_rules::flow::PageError;
 use portico_rules::{
     normalize_prompt_input, organization_from_host, resolve_login_screen, AuthorizeRequest,
-    ConnectionKind, LoginContext, OrganizationName, Screen,
+    ConnectionKind, LoginContext, OrganizationName, OrganizationUsage, Screen,
 };
 
 use crate::api::{self, LookupError};
@@ -49,10 +49,15 @@ pub fn continue_to(url: String) {
 /// The organization the address names: the `organization` parameter, else the host's
 /// first label under the configured base domain.
 fn requested_organization(req: &AuthorizeRequest) -> Option<String> {
-    req.organization().map(str::to_owned).or_else(|| {
-        let base = browser::meta(portico_rules::page::BASE_DOMAIN_META)?;
-        organization_from_host(&browser::host(), &base).map(|n| n.into_string())
-    })
+    req.organization()
+        .map(str::to_owned)
+        .or_else(host_organization)
+}
+
+/// The organization the host's subdomain names, under the configured base domain.
+fn host_organization() -> Option<String> {
+    let base = browser::meta(portico_rules::page::BASE_DOMAIN_META)?;
+    organization_from_host(&browser::host(), &base).map(|n| n.into_string())
 }
 
 /// `ctx` for the application alone: the prompt, or an organization that was not found.
@@ -185,7 +190,11 @@ impl Page {
                 self.live
                     .remembered
                     .set(browser::remembered_organization().map(|(_, label)| label));
-                screens::prompt(&ctx, req.organization().unwrap_or_default())
+                // `allow` may go back to the personal login, unless the host itself
+                // names the organization (then there is no address without it).
+                let back = ctx.client.organization_usage == OrganizationUsage::Allow
+                    && host_organization().is_none();
+                screens::prompt(&ctx, req.organization().unwrap_or_default(), back)
             }
             Screen::OrganizationLogin { auto_redirect } => {
                 let Some(org) = ctx.organization.as_ref() else {
@@ -251,11 +260,22 @@ impl Page {
         );
     }
 
+    /// "Continue without an organization": the address without it, looked up like
+    /// any other (the application's own context, the personal login).
+    fn to_personal(self) {
+        let Some(req) = self.shown.with_value(|s| s.as_ref().map(|s| s.req.clone())) else {
+            return;
+        };
+        browser::push_query(&req.with_organization(None).to_query());
+        self.load();
+    }
+
     /// Carries out what a button or form asked.
     fn act(self, act: Act) {
         match act {
             Act::Retry => self.load(),
             Act::ToPrompt => self.to_prompt(),
+            Act::ToPersonal => self.to_personal(),
             Act::Submit => self.submit(),
             Act::Connect(i) => self.shown.with_value(|s| {
                 let Some(s) = s else { return };

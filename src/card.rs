@@ -49,6 +49,9 @@ pub enum Act {
     /// Go to the organization prompt ("Not your organization?", "Sign in with your
     /// organization").
     ToPrompt,
+    /// Leave the prompt for the personal login ("Continue without an organization",
+    /// `allow` applications).
+    ToPersonal,
     /// The prompt's form was submitted.
     Submit,
     /// "Continue as" the remembered organization.

@@ -64,8 +64,16 @@ pub fn returning(ctx: &LoginContext) -> Card {
 
 /// "Enter your organization", with `value` in the field. The name (or, when the
 /// application allows it, an email address) is validated before any request.
-pub fn prompt(ctx: &LoginContext, value: &str) -> Card {
+/// `without_organization` offers the way back to the personal login (`allow`).
+pub fn prompt(ctx: &LoginContext, value: &str, without_organization: bool) -> Card {
     Card {
+        footer: without_organization.then(|| {
+            Button::new(
+                vec![fixed("Continue without an organization")],
+                "link",
+                Act::ToPersonal,
+            )
+        }),
         title: vec![fixed("Enter your organization")],
         prompt: Some(Prompt {
             label: if ctx.client.discovers_by_email() {
@@ -116,11 +124,11 @@ pub fn organization_login(
         ],
         note: redirecting,
         connections: connections(&ctx.connections),
-        footer: Some(Button::new(
-            vec![fixed("Not your organization?")],
-            "link",
-            Act::ToPrompt,
-        )),
+        // Only where the application's users may see the prompt (never no_prompt).
+        footer: ctx
+            .client
+            .may_prompt()
+            .then(|| Button::new(vec![fixed("Not your organization?")], "link", Act::ToPrompt)),
         ..Card::default()
     }
 }
@@ -321,11 +329,41 @@ mod tests {
 
     #[test]
     fn prompt_label_follows_email_discovery() {
-        let by_name = prompt(&context(false, Vec::new()), "acme");
+        let by_name = prompt(&context(false, Vec::new()), "acme", false);
         let p = by_name.prompt.unwrap();
         assert_eq!((p.label, p.value.as_str()), ("Organization name", "acme"));
-        let by_email = prompt(&context(true, Vec::new()), "");
+        let by_email = prompt(&context(true, Vec::new()), "", false);
         assert_eq!(by_email.prompt.unwrap().label, "Organization name or email");
+    }
+
+    // SPEC §4: "Not your organization?" only where the client may see the prompt
+    // (never no_prompt); an `allow` client's prompt offers "Continue without an
+    // organization".
+    #[test]
+    fn the_way_to_the_prompt_and_back_follows_the_client() {
+        let mut ctx = context(false, vec![connection("okta", "okta")]);
+        let footer = |ctx: &LoginContext| {
+            organization_login(ctx, &organization(None), None)
+                .footer
+                .map(|b| (plain(&b.text), b.act))
+        };
+        assert_eq!(
+            footer(&ctx),
+            Some(("Not your organization?".to_owned(), Act::ToPrompt))
+        );
+        ctx.client.organization_require_behavior = RequireBehavior::NoPrompt;
+        assert_eq!(footer(&ctx), None);
+        ctx.client.organization_usage = OrganizationUsage::Allow;
+        assert!(footer(&ctx).is_some());
+        let back = prompt(&ctx, "", true).footer.unwrap();
+        assert_eq!(
+            (plain(&back.text), back.act),
+            (
+                "Continue without an organization".to_owned(),
+                Act::ToPersonal
+            )
+        );
+        assert!(prompt(&ctx, "", false).footer.is_none());
     }
 
     #[test]

@@ -501,7 +501,13 @@ async fn database_connection_continues_with_login_hint() {
 #[wasm_bindgen_test]
 async fn single_enterprise_connection_redirects_at_once_but_only_once() {
     capture_navigation();
-    let ctx = context("require", "no_prompt", Some(&org_json("null")), &[OKTA]);
+    // pre_login_prompt: the way back to the prompt is offered (never to no_prompt).
+    let ctx = context(
+        "require",
+        "pre_login_prompt",
+        Some(&org_json("null")),
+        &[OKTA],
+    );
     stub_fetch(&script(&[ok(&ctx)]));
     let page = mount(&request_query("&organization=acme"), None).await;
     page.wait_text("Redirecting you to Acme Okta", 2).await;
@@ -555,6 +561,63 @@ async fn not_your_organization_returns_to_the_prompt() {
         "#4f46e5",
         "default theme again"
     );
+}
+
+// SPEC §4: "Not your organization?" returns to the prompt — offered only where the
+// client may see the prompt (never for no_prompt).
+#[wasm_bindgen_test]
+async fn no_prompt_clients_are_never_offered_the_prompt() {
+    capture_navigation();
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "no_prompt",
+        Some(&org_json(BRANDING)),
+        &[DATABASE, GOOGLE],
+    ))]));
+    let page = mount(&request_query("&organization=acme"), None).await;
+    page.wait_text("Continue with Google", 2).await;
+    assert!(page.text().contains("Log in to Acme Corp"));
+    assert!(!page.text().contains("Not your organization?"));
+    assert!(
+        page.query(".link").is_none(),
+        "no link to the prompt at all"
+    );
+}
+
+// SPEC §4: "For an allow client the prompt also offers 'Continue without an
+// organization' (back to personal login)."
+#[wasm_bindgen_test]
+async fn allow_prompt_leads_back_to_the_personal_login() {
+    capture_navigation();
+    let personal = context("allow", "no_prompt", None, &[GOOGLE]);
+    stub_fetch(&script(&[ok(&personal), ok(&personal)]));
+    let page = mount(&request_query(""), None).await;
+    page.wait_text("Sign in with your organization", 2).await;
+    page.click("Sign in with your organization").await;
+    page.wait_text("Continue without an organization", 1).await;
+    assert!(page.text().contains("Enter your organization"));
+    page.click("Continue without an organization").await;
+    page.wait_text("Log in to continue to Acme Analytics", 2)
+        .await;
+    assert!(page.text().contains("Continue with Google"));
+    assert!(!page.text().contains("Enter your organization"));
+    assert!(!address_query().contains("organization="));
+    assert_eq!(
+        requests_made().len(),
+        2,
+        "the personal context, looked up again"
+    );
+    // require + pre_login_prompt: the prompt has no way around it.
+    drop(page);
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "pre_login_prompt",
+        None,
+        &[],
+    ))]));
+    let page = mount(&request_query(""), None).await;
+    page.wait_text("Enter your organization", 2).await;
+    assert!(!page.text().contains("Continue without an organization"));
 }
 
 // ---- remember -----------------------------------------------------------------------

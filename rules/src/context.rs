@@ -81,6 +81,19 @@ impl ClientInfo {
         self.organization_discovery_methods
             .contains(&DiscoveryMethod::Email)
     }
+
+    /// Whether this application's users may see the organization prompt (SPEC §4):
+    /// `allow`, and `require` with `pre_login_prompt`; never `no_prompt`, `deny`, or
+    /// the unsupported `post_login_prompt`. "Not your organization?" leads there.
+    pub fn may_prompt(&self) -> bool {
+        match self.organization_usage {
+            OrganizationUsage::Allow => true,
+            OrganizationUsage::Require => {
+                self.organization_require_behavior == RequireBehavior::PreLoginPrompt
+            }
+            OrganizationUsage::Deny => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +188,25 @@ mod tests {
         for s in ["oidc", "samlp", "okta", "waad", "adfs"] {
             assert_eq!(ConnectionKind::from_strategy(s), ConnectionKind::Enterprise);
         }
+    }
+
+    #[test]
+    fn only_allow_and_pre_login_prompt_may_see_the_prompt() {
+        let client = |usage, behavior| ClientInfo {
+            client_id: "app".into(),
+            name: "App".into(),
+            logo_uri: None,
+            organization_usage: usage,
+            organization_require_behavior: behavior,
+            organization_discovery_methods: vec![DiscoveryMethod::OrganizationName],
+        };
+        use OrganizationUsage::*;
+        use RequireBehavior::*;
+        assert!(client(Allow, NoPrompt).may_prompt());
+        assert!(client(Require, PreLoginPrompt).may_prompt());
+        assert!(!client(Require, NoPrompt).may_prompt());
+        assert!(!client(Require, PostLoginPrompt).may_prompt());
+        assert!(!client(Deny, PreLoginPrompt).may_prompt());
     }
 
     #[test]
