@@ -242,6 +242,18 @@ async fn unregistered_redirect_uri_goes_nowhere() {
     assert!(navigations_made().is_empty());
 }
 
+// SPEC §4: "A request that repeats a parameter is rejected with an error page (RFC
+// 6749 §3.1), never redirected."
+#[wasm_bindgen_test]
+async fn a_repeated_parameter_is_an_error_page() {
+    capture_navigation();
+    stub_fetch(&script(&[ok(&context("require", "no_prompt", None, &[]))]));
+    let page = mount(&request_query("&state=again"), None).await;
+    page.wait_text("names a parameter more than once", 2).await;
+    assert!(page.text().contains("This link can't be used to log in"));
+    assert!(navigations_made().is_empty(), "redirected nowhere");
+}
+
 #[wasm_bindgen_test]
 async fn unknown_and_missing_client() {
     stub_fetch(&script(&[step(

@@ -10,22 +10,34 @@ const SET_BY_PORTICO: [&str; 2] = ["organization", "connection"];
 
 /// An authorization request: the decoded query parameters, in order, each name once.
 ///
-/// When a parameter is repeated the first occurrence wins, everywhere: the value the
-/// server checks (`redirect_uri` against the callbacks) is the value forwarded.
+/// A request that repeats a parameter is not a valid OAuth request (RFC 6749 §3.1:
+/// "Request and response parameters MUST NOT be included more than once"); the flow
+/// table rejects it with an error page (`repeats_a_parameter`). The first occurrence
+/// is what `params` keeps, so nothing built from such a request could ever differ
+/// from what was checked.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AuthorizeRequest {
     params: Vec<(String, String)>,
+    repeated: bool,
 }
 
 impl AuthorizeRequest {
     pub fn parse(query: &str) -> Self {
         let mut params: Vec<(String, String)> = Vec::new();
+        let mut repeated = false;
         for (k, v) in parse_query(query) {
-            if !params.iter().any(|(seen, _)| *seen == k) {
+            if params.iter().any(|(seen, _)| *seen == k) {
+                repeated = true;
+            } else {
                 params.push((k, v));
             }
         }
-        Self { params }
+        Self { params, repeated }
+    }
+
+    /// Whether the query named some parameter more than once.
+    pub fn repeats_a_parameter(&self) -> bool {
+        self.repeated
     }
 
     pub fn params(&self) -> &[(String, String)] {
@@ -76,7 +88,10 @@ impl AuthorizeRequest {
         if let Some(n) = name {
             params.push(("organization".into(), n.into()));
         }
-        Self { params }
+        Self {
+            params,
+            repeated: self.repeated,
+        }
     }
 
     /// The request as a query string (without `?`), every component encoded.
@@ -154,12 +169,16 @@ mod tests {
     const AUTHORIZE: &str = "https://tenant.example.com/authorize";
 
     #[test]
-    fn first_occurrence_wins() {
+    fn a_repeated_parameter_is_noticed() {
         let r = AuthorizeRequest::parse(
             "client_id=a&redirect_uri=https%3A%2F%2Fok&redirect_uri=https%3A%2F%2Fevil",
         );
+        assert!(r.repeats_a_parameter());
         assert_eq!(r.redirect_uri(), Some("https://ok"));
         assert_eq!(r.params().len(), 2);
+        assert!(!AuthorizeRequest::parse("client_id=a&state=").repeats_a_parameter());
+        // Empty values count too: `state=&state=x` names state twice.
+        assert!(AuthorizeRequest::parse("state=&state=x").repeats_a_parameter());
     }
 
     #[test]

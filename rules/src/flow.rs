@@ -12,13 +12,16 @@ pub enum PageError {
     UnknownClient,
     RedirectUriNotAllowed,
     PostLoginPromptUnsupported,
+    RepeatedParameter,
 }
 
 impl PageError {
     pub fn title(self) -> &'static str {
         match self {
             PageError::MissingClientId | PageError::UnknownClient => "Unknown application",
-            PageError::RedirectUriNotAllowed => "This link can't be used to log in",
+            PageError::RedirectUriNotAllowed | PageError::RepeatedParameter => {
+                "This link can't be used to log in"
+            }
             PageError::PostLoginPromptUnsupported => "This application isn't set up for this page",
         }
     }
@@ -33,6 +36,9 @@ impl PageError {
             }
             PageError::RedirectUriNotAllowed => {
                 "The application asked to return to an address (redirect_uri) that is not one of its registered callback URLs."
+            }
+            PageError::RepeatedParameter => {
+                "The link that brought you here names a parameter more than once, which a login request may not do. Go back to the application and try again."
             }
             PageError::PostLoginPromptUnsupported => {
                 "The application's organization_require_behavior is post_login_prompt, which Portico does not support. Its administrator can set it to pre_login_prompt or no_prompt."
@@ -69,6 +75,11 @@ pub fn resolve_login_screen(
     organization_requested: bool,
     ctx: &LoginContext,
 ) -> Screen {
+    // RFC 6749 §3.1: a parameter must not appear twice. Never redirected anywhere:
+    // which of the two values would be the application's?
+    if req.repeats_a_parameter() {
+        return Screen::Error(PageError::RepeatedParameter);
+    }
     if req.client_id().is_none() {
         return Screen::Error(PageError::MissingClientId);
     }
@@ -237,6 +248,24 @@ mod tests {
             screen(Require, PostLoginPrompt, false, false),
             Screen::Error(PageError::PostLoginPromptUnsupported)
         );
+    }
+
+    // SPEC §4: "A request that repeats a parameter is rejected with an error page
+    // (RFC 6749 §3.1), never redirected."
+    #[test]
+    fn a_repeated_parameter_is_an_error_page() {
+        let c = ctx(Require, NoPrompt, false);
+        for query in [
+            "client_id=app&redirect_uri=https%3A%2F%2Fapp%2Fcb&state=a&state=b",
+            "client_id=app&client_id=other&redirect_uri=https%3A%2F%2Fapp%2Fcb",
+            "client_id=app&redirect_uri=https%3A%2F%2Fapp%2Fcb&organization=a&organization=b",
+        ] {
+            assert_eq!(
+                resolve_login_screen(&AuthorizeRequest::parse(query), true, &c),
+                Screen::Error(PageError::RepeatedParameter),
+                "{query}"
+            );
+        }
     }
 
     #[test]

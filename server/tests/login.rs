@@ -301,6 +301,18 @@ async fn flow_table_through_authorize() {
         assert_eq!(r.status, StatusCode::FOUND, "{org}");
         assert_eq!(location(&r), format!("{CB}?error=invalid_request&error_description=parameter%20organization%20is%20invalid&state=st%2B1"));
     }
+    // A repeated parameter → an error page, never a redirect. SPEC §4: "A request that
+    // repeats a parameter is rejected with an error page (RFC 6749 §3.1), never
+    // redirected."
+    for extra in ["&state=again", "&organization=acme&organization=other"] {
+        let r = app.get(&authorize("req-none", extra)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{extra}");
+        assert!(r.header("location").is_empty());
+        assert!(
+            r.text().contains("names a parameter more than once"),
+            "{extra}"
+        );
+    }
     // require + no_prompt, no org → error redirect.
     let r = app.get(&authorize("req-none", "")).await;
     assert_eq!(r.status, StatusCode::FOUND);
