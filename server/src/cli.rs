@@ -203,7 +203,11 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, database = %redact(&args.db.database), "portico-server listening");
     if args.demo {
-        crate::demo::pages::print_urls(&addr, state.config.base_domain.as_deref());
+        crate::demo::pages::print_urls(
+            &addr,
+            state.config.base_domain.as_deref(),
+            &args.db.database,
+        );
     }
     let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -75,13 +75,32 @@ fn try_urls(origin: &str, base_domain: Option<&str>, port: u16) -> Vec<(String, 
     urls
 }
 
-pub fn print_urls(addr: &SocketAddr, base_domain: Option<&str>) {
+/// The command that prints a management token for this server's database. A URL
+/// with a password is not printed (stdout ends up in terminals and logs); the command
+/// then names the variable to put there instead.
+pub fn token_command(database: &str) -> String {
+    let has_password = database
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'));
+    let database = if has_password {
+        "\"$DATABASE_URL\"".to_owned()
+    } else {
+        format!("'{database}'")
+    };
+    format!("cargo run -q -p portico-server -- token --database {database} --scopes \"read:organizations create:organizations\"")
+}
+
+pub fn print_urls(addr: &SocketAddr, base_domain: Option<&str>, database: &str) {
     let origin = format!("http://localhost:{}", addr.port());
     println!("\nPortico is running with the demo tenant on {origin}\n");
     for (what, url) in try_urls(&origin, base_domain, addr.port()) {
         println!("  {what}\n    {url}\n");
     }
-    println!("  Management token: cargo run -q -p portico-server -- token --scopes \"read:organizations create:organizations\"\n");
+    println!(
+        "  Management token (same database, so the server accepts it):\n    {}\n",
+        token_command(database)
+    );
 }
 
 /// `/` with no query in demo mode: the list of things to try.
