@@ -1,0 +1,201 @@
+//! How the server behaves as deployed: behind a trusted proxy (`--trust-proxy`), in
+//! front of a configured authorization server (the CSP's `form-action`), and what its
+//! logs may never contain (SPEC §6: tokens, `state`, `nonce`, `login_hint`).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+
+use axum::http::StatusCode;
+use common::*;
+use portico_server::state::Config;
+use serde_json::json;
+
+async fn with_acme(opts: Options) -> TestApp {
+    let app = app_with(opts).await;
+    let okta = app.connection("acme-okta", "okta", json!({})).await;
+    app.organization(json!({"name": "acme", "enabled_connections": [{"connection_id": okta}]}))
+        .await;
+    let client = app
+        .client(json!({"name": "App", "callbacks": ["https://app.test/cb"],
+            "organization_usage": "require", "organization_require_behavior": "pre_login_prompt"}))
+        .await;
+    let fixed = app.state.db.client(&client).await.unwrap().unwrap();
+    let fixed = portico_server::records::Client {
+        client_id: "app".into(),
+        ..fixed
+    };
+    app.state.db.insert_client(&fixed).await.unwrap();
+    app
+}
+
+const PAGE: &str = "/?client_id=app&redirect_uri=https%3A%2F%2Fapp.test%2Fcb";
+
+fn organization(r: &Reply) -> serde_json::Value {
+    let html = r.text();
+    let open = "<script type=\"application/json\" id=\"portico-context\">";
+    let start = html.find(open).expect("context injected") + open.len();
+    let end = html[start..].find("</script>").unwrap() + start;
+    serde_json::from_str::<serde_json::Value>(&html[start..end]).unwrap()["organization"]["name"]
+        .clone()
+}
+
+// SPEC §6: "X-Forwarded-For trusted only when configured" — with --trust-proxy the
+// proxy's headers count, for the organization's subdomain and for the rate limit.
+#[tokio::test]
+async fn behind_a_trusted_proxy_its_forwarded_headers_count() {
+    let app = with_acme(Options {
+        config: Config {
+            base_domain: Some("login.test".into()),
+            trust_proxy: true,
+            ..Default::default()
+        },
+        public_limit: 2,
+        ..Default::default()
+    })
+    .await;
+    let r = app
+        .get_with(
+            PAGE,
+            &[
+                ("host", "portico.internal:8080"),
+                ("x-forwarded-host", "acme.login.test"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(organization(&r), "acme");
+    // The address the proxy appended last is the client's: its own window of 2,
+    // whatever an earlier hop claims; another client is not limited by it.
+    let url = "/login/context?client_id=app";
+    let from = |xff: &'static str| [("x-forwarded-for", xff)];
+    let first = app.get_with(url, &from("1.1.1.1, 203.0.113.8")).await;
+    assert_eq!(first.header("x-ratelimit-remaining"), "1");
+    let second = app.get_with(url, &from("9.9.9.9, 203.0.113.8")).await;
+    assert_eq!(second.header("x-ratelimit-remaining"), "0");
+    let third = app.get_with(url, &from("203.0.113.8")).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    let other = app.get_with(url, &from("203.0.113.9")).await;
+    assert_eq!(other.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_its_headers_are_ignored() {
+    let app = with_acme(Options::default()).await;
+    let r = app
+        .get_with(
+            PAGE,
+            &[
+                ("host", "login.test"),
+                ("x-forwarded-host", "acme.login.test"),
+            ],
+        )
+        .await;
+    assert!(organization(&r).is_null());
+}
+
+// SPEC §6: `form-action 'self' <authorize origin>`.
+#[tokio::test]
+async fn form_action_allows_the_configured_authorization_server() {
+    let app = with_acme(Options {
+        config: Config {
+            authorize_url: Some("https://tenant.example.com:8443/authorize?x=1".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let r = app.get(&format!("{PAGE}&organization=acme")).await;
+    let csp = r.header("content-security-policy");
+    assert!(
+        csp.ends_with("; form-action 'self' https://tenant.example.com:8443"),
+        "{csp}"
+    );
+    assert_eq!(
+        r.header("x-frame-options"),
+        "DENY",
+        "and the rest of the policy"
+    );
+}
+
+/// Sends one raw HTTP/1.1 GET and reads the whole answer.
+fn http_get(port: u16, target: &str) -> String {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer SECRET-TOKEN-5\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    reply
+}
+
+// SPEC §6: "Secrets (tokens, state, nonce, login_hint) never logged" — at the most
+// verbose level, in both log formats, after requests that carry all of them.
+#[test]
+fn secrets_never_reach_the_logs() {
+    for format in ["text", "json"] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("p.db").display());
+        let mut server = Command::new(env!("CARGO_BIN_EXE_portico-server"))
+            .args([
+                "serve",
+                "--demo",
+                "--addr",
+                "127.0.0.1:0",
+                "--database",
+                &url,
+            ])
+            .args(["--dist", &dir.path().join("none").display().to_string()])
+            .env("PORTICO_LOG", "trace")
+            .env("PORTICO_LOG_FORMAT", format)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(server.stdout.take().unwrap()).lines();
+        let port: u16 = loop {
+            let line = stdout.next().expect("the demo's URLs").unwrap();
+            if let Some(rest) = line.split("demo tenant on http://localhost:").nth(1) {
+                break rest.trim().parse().unwrap();
+            }
+        };
+        // Read both streams while the server runs, so a full pipe never stalls it.
+        let rest =
+            std::thread::spawn(move || stdout.map_while(Result::ok).collect::<Vec<_>>().join("\n"));
+        let mut stderr = server.stderr.take().unwrap();
+        let errs = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stderr.read_to_string(&mut s);
+            s
+        });
+        let secrets = "state=SECRET-STATE-1&nonce=SECRET-NONCE-2&login_hint=SECRET-HINT-3%40x.test&code_challenge=SECRET-PKCE-4";
+        for target in [
+            format!("/authorize?client_id=demo-require-prompt&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback&{secrets}"),
+            format!("/authorize?client_id=demo-require-no-prompt&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback&{secrets}"),
+            format!("/handoff?{secrets}"),
+            "/api/v2/organizations".to_owned(),
+        ] {
+            let reply = http_get(port, &target);
+            assert!(reply.starts_with("HTTP/1.1 "), "{reply}");
+        }
+        let _ = server.kill();
+        let _ = server.wait();
+        let logs = [rest.join().unwrap(), errs.join().unwrap()].join("\n");
+        assert!(
+            logs.contains("request"),
+            "{format}: the access log ran:\n{logs}"
+        );
+        for secret in [
+            "SECRET-STATE-1",
+            "SECRET-NONCE-2",
+            "SECRET-HINT-3",
+            "SECRET-PKCE-4",
+            "SECRET-TOKEN-5",
+        ] {
+            assert!(!logs.contains(secret), "{format}: {secret} logged:\n{logs}");
+        }
+    }
+}
