@@ -317,10 +317,19 @@ async fn flow_table_through_authorize() {
     let r = app.get(&authorize("req-none", "")).await;
     assert_eq!(r.status, StatusCode::FOUND);
     assert!(location(&r).contains("error_description=parameter%20organization%20is%20required%20for%20this%20client&state=st%2B1"));
-    // require + pre_login_prompt → the prompt.
+    // require + pre_login_prompt → the prompt: the page, with a context from which
+    // the page's own flow table shows "Enter your organization" (the prompt is drawn
+    // in the browser; tests/web.rs checks what it shows).
+    let query = authorize("req-prompt", "");
+    let r = app.get(&query).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let ctx: portico_rules::LoginContext = serde_json::from_value(injected(&r)).unwrap();
+    assert_eq!(ctx.client.client_id, "req-prompt");
+    assert!(ctx.organization.is_none());
+    let req = portico_rules::AuthorizeRequest::parse(query.split_once('?').unwrap().1);
     assert_eq!(
-        app.get(&authorize("req-prompt", "")).await.status,
-        StatusCode::OK
+        portico_rules::resolve_login_screen(&req, false, &ctx),
+        portico_rules::Screen::Prompt { invalid: false }
     );
     // require + post_login_prompt → an error page naming the setting.
     let r = app.get(&authorize("req-post", "")).await;

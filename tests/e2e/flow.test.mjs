@@ -136,10 +136,21 @@ test('single enterprise connection: one redirect; Back gives a usable page, not 
 test('a double click navigates once', async () => {
   const { page, context } = await newPage(browser);
   const before = world.provider.received.length;
+  // Count the navigations the page asks for, not the ones the provider receives: a
+  // second location.assign cancels the first before its request leaves, so the
+  // provider would see one either way. Chromium reports every script-initiated
+  // navigation request, cancelled or not (DevTools protocol).
+  const started = [];
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Page.enable');
+  cdp.on('Page.frameRequestedNavigation', (e) => {
+    if (e.url.startsWith(world.provider.authorize)) started.push(e.url);
+  });
   await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=globex')}`);
   await page.getByRole('button', { name: 'Continue with Google' }).dblclick();
   await page.waitForURL(/\/interaction\//);
   await page.waitForTimeout(300);
+  assert.equal(started.length, 1, `navigations started: ${started.length}`);
   assert.equal(world.provider.received.length, before + 1);
   await context.close();
 });
