@@ -296,7 +296,7 @@ impl Page {
             }),
             Act::ContinueAs => {
                 if let Some((name, _)) = browser::remembered_organization() {
-                    self.look_up(name);
+                    self.look_up(name, None);
                 }
             }
             Act::Forget => {
@@ -309,7 +309,9 @@ impl Page {
                     .choices
                     .with_untracked(|found| found.get(i).map(|o| o.name.clone()));
                 if let Some(name) = name {
-                    self.look_up(name);
+                    // The email the choices were found for is still in the field.
+                    let email = normalize_prompt_input(&browser::input_value("organization"));
+                    self.look_up(name, email.contains('@').then_some(email.as_str()));
                 }
             }
         }
@@ -331,7 +333,7 @@ impl Page {
         match OrganizationName::parse(&input) {
             Ok(name) => {
                 self.live.error.set(None);
-                self.look_up(name.into_string());
+                self.look_up(name.into_string(), None);
             }
             Err(e) => self.live.error.set(Some(e.message().to_owned())),
         }
@@ -339,14 +341,21 @@ impl Page {
 
     /// Looks up organization `name` for the prompt; unknown ones come back to the
     /// prompt marked invalid.
-    fn look_up(self, name: String) {
+    /// `email`, when discovery found the organization, becomes the `login_hint`.
+    fn look_up(self, name: String, email: Option<&str>) {
         let live = self.live;
         if live.busy.get_untracked() {
             return;
         }
         let Some((req, ctx)) = self.shown.with_value(|s| {
-            s.as_ref()
-                .map(|s| (s.req.with_organization(Some(&name)), s.ctx.clone()))
+            s.as_ref().map(|s| {
+                let req = s.req.with_organization(Some(&name));
+                let req = match email {
+                    Some(email) => req.with_login_hint(email),
+                    None => req,
+                };
+                (req, s.ctx.clone())
+            })
         }) else {
             return;
         };
@@ -381,7 +390,7 @@ impl Page {
             let result = api::discover(&client_id, &email).await;
             live.busy.set(false);
             match result {
-                Ok(found) if found.len() == 1 => self.look_up(found[0].name.clone()),
+                Ok(found) if found.len() == 1 => self.look_up(found[0].name.clone(), Some(&email)),
                 Ok(found) if found.is_empty() => {
                     live.error.set(Some(INVALID_ORGANIZATION.to_owned()))
                 }

@@ -409,10 +409,21 @@ async fn email_discovery_one_and_several() {
     ]));
     let page = mount(&request_query(""), None).await;
     page.wait_text("Enter your organization", 2).await;
-    page.type_into("#organization", "jane@acme.test").await;
+    page.type_into("#organization", "Jane@Acme.test").await;
     page.click("Continue").await;
     page.wait_text("Log in to Acme Corp", 2).await;
     assert!(requests_made()[1].starts_with("/login/discover?client_id=app&email=jane%40acme.test"));
+    // The email typed is the login hint from here on: in the address (so reload and
+    // Back keep it) and on to the authorization server.
+    assert!(
+        address_query().ends_with("&organization=acme&login_hint=jane%40acme.test"),
+        "{}",
+        address_query()
+    );
+    page.click("Continue with Acme Okta").await;
+    let nav = navigations_made();
+    assert_eq!(param(&nav[0], "login_hint"), ["jane@acme.test"]);
+    assert_eq!(param(&nav[0], "connection"), ["acme-okta"]);
     drop(page);
 
     stub_fetch(&script(&[

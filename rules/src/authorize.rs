@@ -94,6 +94,23 @@ impl AuthorizeRequest {
         }
     }
 
+    /// The same request with `login_hint` set to `hint` (replacing any other): what
+    /// email discovery keeps, so the address typed in the prompt reaches the
+    /// authorization server.
+    pub fn with_login_hint(&self, hint: &str) -> Self {
+        let mut params: Vec<_> = self
+            .params
+            .iter()
+            .filter(|(k, _)| k != "login_hint")
+            .cloned()
+            .collect();
+        params.push(("login_hint".into(), hint.into()));
+        Self {
+            params,
+            repeated: self.repeated,
+        }
+    }
+
     /// The request as a query string (without `?`), every component encoded.
     pub fn to_query(&self) -> String {
         encode_pairs(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -218,6 +235,19 @@ mod tests {
         let out = parse_query(url.split_once('?').unwrap().1);
         assert_eq!(out.iter().filter(|(k, _)| k == "redirect_uri").count(), 0);
         assert_eq!(out.iter().filter(|(k, _)| k == "connection").count(), 1);
+    }
+
+    #[test]
+    fn discovery_keeps_the_typed_email_as_the_login_hint() {
+        let r = AuthorizeRequest::parse("client_id=c&login_hint=old%40x.com&state=s")
+            .with_login_hint("jane@acme.test");
+        assert_eq!(
+            r.to_query(),
+            "client_id=c&state=s&login_hint=jane%40acme.test"
+        );
+        let url = r.build_redirect(AUTHORIZE, Some("org_1"), "okta", None);
+        assert_eq!(url.matches("login_hint=").count(), 1);
+        assert!(url.contains("login_hint=jane%40acme.test"));
     }
 
     #[test]
