@@ -179,6 +179,12 @@ impl Page {
                 continue_to(url);
                 screens::returning(&ctx)
             }
+            // The server writes the auto-posted form (its CSP allows that one post):
+            // the same request to its entry point, which applies the same table.
+            Screen::ErrorPost { .. } => {
+                continue_to(["/authorize?", &req.to_query()].concat());
+                screens::returning(&ctx)
+            }
             Screen::PersonalLogin { offer_organization } => {
                 screens::personal_login(&ctx, offer_organization)
             }

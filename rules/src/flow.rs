@@ -2,7 +2,7 @@
 //! the public context to the screen the user sees. The page renders it; the server
 //! applies the same function before answering `/authorize` and `/`.
 
-use crate::authorize::{error_redirect, AuthorizeRequest};
+use crate::authorize::{error_fragment, error_redirect, AuthorizeRequest, ResponseMode};
 use crate::context::{ConnectionKind, LoginContext, OrganizationUsage, RequireBehavior};
 
 /// A problem the page shows itself, redirecting nowhere.
@@ -52,8 +52,16 @@ impl PageError {
 pub enum Screen {
     /// Shown on the page; nothing is redirected.
     Error(PageError),
-    /// Back to the application with an OAuth error (a registered callback only).
+    /// Back to the application with an OAuth error (a registered callback only), in
+    /// the query or the fragment as the request's `response_mode` asks.
     ErrorRedirect(String),
+    /// The same as an auto-posted form (`response_mode=form_post`) to `action`:
+    /// `error_fields("invalid_request", description, state)`. The server writes the
+    /// form; the page hands the request to it.
+    ErrorPost {
+        action: String,
+        description: &'static str,
+    },
     /// The client's own connections; `offer_organization` adds "Sign in with your
     /// organization" (usage `allow`).
     PersonalLogin { offer_organization: bool },
@@ -87,13 +95,20 @@ pub fn resolve_login_screen(
         Some(uri) if ctx.redirect_uri_allowed => uri,
         _ => return Screen::Error(PageError::RedirectUriNotAllowed),
     };
-    let fail = |description: &str| {
-        Screen::ErrorRedirect(error_redirect(
-            redirect_uri,
-            "invalid_request",
-            description,
-            req.state(),
-        ))
+    let fail = |description: &'static str| {
+        let (error, state) = ("invalid_request", req.state());
+        match req.response_mode() {
+            ResponseMode::Query => {
+                Screen::ErrorRedirect(error_redirect(redirect_uri, error, description, state))
+            }
+            ResponseMode::Fragment => {
+                Screen::ErrorRedirect(error_fragment(redirect_uri, error, description, state))
+            }
+            ResponseMode::FormPost => Screen::ErrorPost {
+                action: redirect_uri.to_owned(),
+                description,
+            },
+        }
     };
     let client = &ctx.client;
     match (client.organization_usage, organization_requested) {
@@ -247,6 +262,35 @@ mod tests {
         assert_eq!(
             screen(Require, PostLoginPrompt, false, false),
             Screen::Error(PageError::PostLoginPromptUnsupported)
+        );
+    }
+
+    // SPEC §4: error redirects "in the query, or in the fragment or as an auto-posted
+    // form when the request's response_mode is fragment or form_post".
+    #[test]
+    fn error_responses_follow_the_response_mode() {
+        let c = ctx(Require, NoPrompt, false);
+        let base = "client_id=app&redirect_uri=https%3A%2F%2Fapp%2Fcb&state=xyz";
+        let screen = |extra: &str| {
+            resolve_login_screen(
+                &AuthorizeRequest::parse(&format!("{base}{extra}")),
+                false,
+                &c,
+            )
+        };
+        assert_eq!(
+            screen("&response_mode=fragment"),
+            Screen::ErrorRedirect("https://app/cb#error=invalid_request&error_description=parameter%20organization%20is%20required%20for%20this%20client&state=xyz".into())
+        );
+        assert_eq!(
+            screen("&response_mode=form_post"),
+            Screen::ErrorPost {
+                action: "https://app/cb".into(),
+                description: ORGANIZATION_REQUIRED,
+            }
+        );
+        assert!(
+            matches!(screen(""), Screen::ErrorRedirect(u) if u.starts_with("https://app/cb?error="))
         );
     }
 

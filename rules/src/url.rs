@@ -69,6 +69,16 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The origin of an absolute URL (`https://host:port`), for a CSP source; `None`
+/// for a URL without `scheme://`.
+pub fn origin(url: &str) -> Option<&str> {
+    let after_scheme = url.find("://")? + 3;
+    let end = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| after_scheme + i);
+    Some(&url[..end])
+}
+
 /// Longest logo or icon URL (SPEC §1).
 pub const MAX_URL_LEN: usize = 2048;
 
@@ -161,6 +171,23 @@ mod tests {
         assert_eq!(u.as_str(), "https://cdn.acme.test/l.png");
         assert!(HttpsUrl::parse("javascript:alert(1)").is_err());
         assert!(HttpsUrl::parse("http://cdn.acme.test/l.png").is_err());
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("https://a.test:8443/authorize?x=1"),
+            Some("https://a.test:8443")
+        );
+        assert_eq!(
+            origin("http://localhost:3000"),
+            Some("http://localhost:3000")
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:9/cb#f"),
+            Some("http://127.0.0.1:9")
+        );
+        assert_eq!(origin("/handoff"), None);
     }
 
     #[test]

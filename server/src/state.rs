@@ -31,12 +31,7 @@ impl Config {
 
     /// The origin of the authorize URL, for the CSP's `form-action`.
     pub fn authorize_origin(&self) -> Option<&str> {
-        let url = self.authorize_url.as_deref()?;
-        let after_scheme = url.find("://")? + 3;
-        let end = url[after_scheme..]
-            .find(['/', '?', '#'])
-            .map_or(url.len(), |i| after_scheme + i);
-        Some(&url[..end])
+        portico_rules::url::origin(self.authorize_url.as_deref()?)
     }
 }
 

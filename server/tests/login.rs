@@ -317,6 +317,54 @@ async fn flow_table_through_authorize() {
     let r = app.get(&authorize("req-none", "")).await;
     assert_eq!(r.status, StatusCode::FOUND);
     assert!(location(&r).contains("error_description=parameter%20organization%20is%20required%20for%20this%20client&state=st%2B1"));
+    // Error responses follow response_mode. SPEC §4: "in the query, or in the
+    // fragment or as an auto-posted form when the request's response_mode is
+    // fragment or form_post".
+    let r = app
+        .get(&authorize("req-none", "&response_mode=fragment"))
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(location(&r), format!("{CB}#error=invalid_request&error_description=parameter%20organization%20is%20required%20for%20this%20client&state=st%2B1"));
+    let r = app
+        .get(&authorize(
+            "req-none",
+            "&response_mode=form_post&nonce=%22%3E%3Cscript%3E",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("location").is_empty());
+    assert_eq!(r.header("cache-control"), "no-store");
+    let html = r.text();
+    assert!(
+        html.contains(&format!("<form method=\"post\" action=\"{CB}\">")),
+        "{html}"
+    );
+    for input in [
+        "<input type=\"hidden\" name=\"error\" value=\"invalid_request\">",
+        "<input type=\"hidden\" name=\"error_description\" value=\"parameter organization is required for this client\">",
+        "<input type=\"hidden\" name=\"state\" value=\"st+1\">",
+    ] {
+        assert!(html.contains(input), "{input}\n{html}");
+    }
+    let csp = r.header("content-security-policy");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(html.contains(&format!(
+        "<script nonce=\"{nonce}\">document.forms[0].submit()</script>"
+    )));
+    assert!(
+        csp.ends_with("form-action 'self' https://app.test"),
+        "{csp}"
+    );
+    assert!(
+        !html.contains("<script>"),
+        "the request's own values stay inert"
+    );
     // require + pre_login_prompt → the prompt: the page, with a context from which
     // the page's own flow table shows "Enter your organization" (the prompt is drawn
     // in the browser; tests/web.rs checks what it shows).

@@ -97,6 +97,33 @@ test('require + no_prompt without organization: the application gets the error a
   await context.close();
 });
 
+// SPEC §4: error redirects go "in the query, or in the fragment or as an auto-posted
+// form when the request's response_mode is fragment or form_post" — from the server's
+// entry and from the page served as static files (which hands form_post to the server).
+for (const mode of ['fragment', 'form_post']) {
+  for (const entry of ['/authorize', '/index.html']) {
+    test(`response_mode=${mode} through ${entry}: the error arrives the way the application asked`, async () => {
+      const { page, problems, context } = await newPage(browser);
+      const before = world.callback.received.length;
+      await page.goto(`${world.portico.base}${entry}${authorizeQuery('demo-require-no-prompt', world.callback.url, `&response_mode=${mode}`)}`);
+      await page.getByRole('heading', { name: 'Back at the application' }).waitFor();
+      let got;
+      for (let i = 0; i < 50 && !got; i++) {
+        got = world.callback.received.slice(before).find((u) => u.via === mode);
+        if (!got) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(got, `a ${mode} response arrived: ${world.callback.received.slice(before).map(String)}`);
+      assert.equal(got.searchParams.get('error'), 'invalid_request');
+      assert.equal(got.searchParams.get('error_description'), 'parameter organization is required for this client');
+      assert.equal(got.searchParams.get('state'), SENT.state);
+      // Nothing in the query: the fields went only the way the application asked.
+      assert.ok(world.callback.received.slice(before).every((u) => !u.searchParams.has('error') || u.via === mode));
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
 test('an unregistered redirect_uri: an error page, and nothing is sent toward it', async () => {
   const { page, requests, context } = await newPage(browser);
   const evil = world.callback.url.replace('/callback', '/evil');

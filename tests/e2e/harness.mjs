@@ -25,17 +25,36 @@ export function freePort() {
   });
 }
 
-/** The application's redirect_uri: records every request it receives. */
+/**
+ * The application's redirect_uri: records every response it receives, as a URL whose
+ * search holds the response's fields — from the query, from a POSTed form
+ * (`response_mode=form_post`, `via: 'form_post'`), or from the fragment, which its page
+ * reports back (`response_mode=fragment`, `via: 'fragment'`).
+ */
 async function startCallback() {
   const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
   const received = [];
+  const page = '<!doctype html><title>Application</title><h1>Back at the application</h1>'
+    + "<script>if (location.hash.length > 1) fetch('/callback/fragment?' + location.hash.slice(1));</script>";
   const srv = http.createServer((req, res) => {
-    received.push(new URL(req.url, `http://127.0.0.1:${port}`));
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>Application</title><h1>Back at the application</h1>');
+    const url = new URL(req.url, base);
+    if (url.pathname === '/callback/fragment') {
+      received.push(Object.assign(new URL(`/callback${url.search}`, base), { via: 'fragment' }));
+      res.writeHead(204);
+      return res.end();
+    }
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      if (req.method === 'POST') received.push(Object.assign(new URL(`${url.pathname}?${body}`, base), { via: 'form_post' }));
+      else received.push(url);
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(page);
+    });
   });
   await new Promise((r) => srv.listen(port, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${port}/callback`, received, close: () => srv.close() };
+  return { url: `${base}/callback`, received, close: () => srv.close() };
 }
 
 /** oidc-provider with the demo applications registered; records /auth requests. */

@@ -5,6 +5,7 @@
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use portico_rules::authorize::error_fields;
 use portico_rules::flow::PageError;
 use portico_rules::page::{
     BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, CONTEXT_ELEMENT_ID, NONCE_PLACEHOLDER,
@@ -16,7 +17,8 @@ use portico_rules::{
 
 use super::assets::Assets;
 use super::shell::{
-    error_page, escape_html, html, html_headers, new_nonce, script_json, unavailable_page,
+    error_page, escape_html, form_post_page, html, html_headers, new_nonce, script_json,
+    unavailable_page,
 };
 use crate::error::ApiError;
 use crate::login::context::context_or_client;
@@ -108,6 +110,13 @@ pub async fn entry(
             }
             html_headers(res.headers_mut(), &new_nonce(), &state.config, true);
             res
+        }
+        Screen::ErrorPost {
+            action,
+            description,
+        } => {
+            let fields = error_fields("invalid_request", description, req.state());
+            form_post_page(&state, &action, &fields, &ctx.client.name, &headers)
         }
         Screen::Error(e) => error_page(&state, StatusCode::BAD_REQUEST, e, &headers),
         _ => render_page(&state, assets, &req, Some(&ctx), &headers),

@@ -47,10 +47,18 @@ pub fn new_nonce() -> String {
 }
 
 pub fn csp(nonce: &str, config: &Config) -> String {
-    let form_action = match config.authorize_origin() {
-        Some(origin) => format!("'self' {origin}"),
-        None => "'self'".into(),
-    };
+    csp_posting_to(nonce, config, None)
+}
+
+/// The CSP, with `form_action` (an application's callback origin, for a
+/// `form_post` response) allowed as a form target too.
+fn csp_posting_to(nonce: &str, config: &Config, form_action: Option<&str>) -> String {
+    let form_action = ["'self'"]
+        .into_iter()
+        .chain(config.authorize_origin())
+        .chain(form_action)
+        .collect::<Vec<_>>()
+        .join(" ");
     format!(
         "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; img-src 'self' https:; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action {form_action}"
     )
@@ -77,6 +85,10 @@ pub fn html_headers(headers: &mut HeaderMap, nonce: &str, config: &Config, no_st
     if let Ok(v) = HeaderValue::from_str(&csp(nonce, config)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, v);
     }
+    cache_headers(headers, no_store);
+}
+
+fn cache_headers(headers: &mut HeaderMap, no_store: bool) {
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if no_store { "no-store" } else { "no-cache" }),
@@ -134,6 +146,49 @@ pub fn server_page(
         escape_html(title)
     );
     html(status, body, &nonce, &state.config, true, req_headers)
+}
+
+/// An OAuth response as an auto-posted form (`response_mode=form_post`): `fields` as
+/// hidden inputs to `action` (a registered callback), submitted by a nonce'd script,
+/// or by the user's click without JavaScript. The CSP lets this one response post
+/// to the callback's origin.
+pub fn form_post_page(
+    state: &AppState,
+    action: &str,
+    fields: &[(String, String)],
+    client_name: &str,
+    req_headers: &HeaderMap,
+) -> Response {
+    let nonce = new_nonce();
+    let inputs: String = fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape_html(k),
+                escape_html(v)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>Returning to the application</title>{}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\"><p class=\"card__text\" role=\"status\">Returning you to <bdi>{}</bdi>…</p><form method=\"post\" action=\"{}\">{inputs}<noscript><button class=\"button button--primary\" type=\"submit\">Continue</button></noscript></form></div></div></main><script nonce=\"{nonce}\">document.forms[0].submit()</script></body></html>",
+        state.assets.as_ref().map(|a| a.stylesheet.as_str()).unwrap_or(""),
+        escape_html(client_name),
+        escape_html(action),
+    );
+    let mut res = html(
+        StatusCode::OK,
+        body,
+        &nonce,
+        &state.config,
+        true,
+        req_headers,
+    );
+    let csp = csp_posting_to(&nonce, &state.config, portico_rules::url::origin(action));
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    res
 }
 
 /// A problem shown on the page itself, redirecting nowhere.
