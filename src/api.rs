@@ -288,7 +288,11 @@ fn decode_context(body: &Obj) -> Result<LoginContext, LookupError> {
         client: ClientInfo {
             client_id: client.str("client_id")?,
             name: client.str("name")?,
-            logo_uri: client.opt_str("logo_uri").ok().flatten(),
+            logo_uri: client
+                .opt_str("logo_uri")
+                .ok()
+                .flatten()
+                .and_then(|u| HttpsUrl::parse(&u).ok()),
             organization_usage: client.parsed("organization_usage", OrganizationUsage::parse)?,
             organization_require_behavior: client
                 .parsed("organization_require_behavior", RequireBehavior::parse)?,

@@ -67,6 +67,7 @@ pub fn returning(ctx: &LoginContext) -> Card {
 /// `without_organization` offers the way back to the personal login (`allow`).
 pub fn prompt(ctx: &LoginContext, value: &str, without_organization: bool) -> Card {
     Card {
+        logo: client_logo(ctx),
         footer: without_organization.then(|| {
             Button::new(
                 vec![fixed("Continue without an organization")],
@@ -137,6 +138,7 @@ pub fn organization_login(
 /// `allow` applications a way to the organization prompt.
 pub fn personal_login(ctx: &LoginContext, offer_organization: bool) -> Card {
     Card {
+        logo: client_logo(ctx),
         title: vec![fixed("Log in to continue to "), tenant(&ctx.client.name)],
         note: ctx.connections.is_empty().then(|| {
             note(
@@ -154,6 +156,13 @@ pub fn personal_login(ctx: &LoginContext, offer_organization: bool) -> Card {
         }),
         ..Card::default()
     }
+}
+
+/// The application's logo (`logo_uri`), where no organization branding applies:
+/// the prompt and the personal login. Its alt text is the application's name.
+fn client_logo(ctx: &LoginContext) -> Option<(String, String)> {
+    let uri = ctx.client.logo_uri.as_ref()?;
+    Some((uri.as_str().to_owned(), ctx.client.name.clone()))
 }
 
 /// The id of a database connection's email field.
@@ -364,6 +373,28 @@ mod tests {
             )
         );
         assert!(prompt(&ctx, "", false).footer.is_none());
+    }
+
+    // SPEC §4: "The client's logo_uri is shown where no organization branding
+    // applies (prompt, personal login)."
+    #[test]
+    fn the_applications_logo_where_no_organization_branding_applies() {
+        let mut ctx = context(false, vec![connection("okta", "okta")]);
+        assert_eq!(prompt(&ctx, "", false).logo, None);
+        ctx.client.logo_uri =
+            Some(portico_rules::HttpsUrl::parse("https://app.test/logo.svg").unwrap());
+        let logo = Some((
+            "https://app.test/logo.svg".to_owned(),
+            "Acme \u{5d0}pp".to_owned(),
+        ));
+        assert_eq!(prompt(&ctx, "", false).logo, logo);
+        assert_eq!(personal_login(&ctx, true).logo, logo);
+        // The organization's login shows the organization's logo or none, never the
+        // application's.
+        assert_eq!(
+            organization_login(&ctx, &organization(None), None).logo,
+            None
+        );
     }
 
     #[test]

@@ -643,6 +643,42 @@ async fn allow_prompt_leads_back_to_the_personal_login() {
     assert!(!page.text().contains("Continue without an organization"));
 }
 
+// SPEC §4: "The client's logo_uri is shown where no organization branding applies
+// (prompt, personal login)."
+#[wasm_bindgen_test]
+async fn the_applications_logo_on_the_prompt_and_the_personal_login() {
+    let with_logo = |ctx: String, uri: &str| {
+        ctx.replace(r#""logo_uri":null"#, &format!(r#""logo_uri":"{uri}""#))
+    };
+    let logo = "https://app.test/logo.svg";
+    for (usage, behavior, screen) in [
+        ("require", "pre_login_prompt", "Enter your organization"),
+        ("deny", "no_prompt", "Log in to continue to Acme Analytics"),
+    ] {
+        stub_fetch(&script(&[ok(&with_logo(
+            context(usage, behavior, None, &[GOOGLE]),
+            logo,
+        ))]));
+        let page = mount(&request_query(""), None).await;
+        page.wait_text(screen, 2).await;
+        let img = page.query(".logo img").expect("the application's logo");
+        assert_eq!(img.get_attribute("src").as_deref(), Some(logo), "{screen}");
+        assert_eq!(img.get_attribute("alt").as_deref(), Some("Acme Analytics"));
+        assert_eq!(
+            img.get_attribute("referrerpolicy").as_deref(),
+            Some("no-referrer")
+        );
+    }
+    // A logo_uri that breaks the URL rule is not drawn.
+    stub_fetch(&script(&[ok(&with_logo(
+        context("require", "pre_login_prompt", None, &[]),
+        "javascript:alert(1)",
+    ))]));
+    let page = mount(&request_query(""), None).await;
+    page.wait_text("Enter your organization", 2).await;
+    assert!(page.query(".logo").is_none());
+}
+
 // ---- remember -----------------------------------------------------------------------
 
 #[wasm_bindgen_test]

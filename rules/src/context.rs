@@ -70,7 +70,8 @@ impl ConnectionKind {
 pub struct ClientInfo {
     pub client_id: String,
     pub name: String,
-    pub logo_uri: Option<String>,
+    /// The application's logo, shown where no organization branding applies.
+    pub logo_uri: Option<HttpsUrl>,
     pub organization_usage: OrganizationUsage,
     pub organization_require_behavior: RequireBehavior,
     pub organization_discovery_methods: Vec<DiscoveryMethod>,

@@ -86,7 +86,10 @@ pub async fn context(
         client: ClientInfo {
             client_id: client.client_id,
             name: client.name,
-            logo_uri: client.logo_uri,
+            // Validated when written; a value that breaks the rule is not shown.
+            logo_uri: client
+                .logo_uri
+                .and_then(|u| portico_rules::HttpsUrl::parse(&u).ok()),
             organization_usage: client.organization_usage,
             organization_require_behavior: client.organization_require_behavior,
             organization_discovery_methods: client.organization_discovery_methods,
