@@ -276,6 +276,27 @@ impl Page {
         self.load();
     }
 
+    /// Continues with the i-th connection (a database connection with the email
+    /// typed into its field as the login hint), or signs up with it.
+    fn connect(self, i: usize, signup: bool) {
+        self.shown.with_value(|s| {
+            let Some(s) = s else { return };
+            let Some(c) = s.ctx.connections.get(i) else {
+                return;
+            };
+            let hint = (c.kind == ConnectionKind::Database)
+                .then(|| browser::input_value(&screens::email_field(c)))
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty());
+            let req = if signup {
+                s.req.for_signup()
+            } else {
+                s.req.clone()
+            };
+            Self::continue_with(&req, &s.ctx, s.with_organization, &c.name, hint.as_deref());
+        });
+    }
+
     /// Carries out what a button or form asked.
     fn act(self, act: Act) {
         match act {
@@ -283,23 +304,8 @@ impl Page {
             Act::ToPrompt => self.to_prompt(),
             Act::ToPersonal => self.to_personal(),
             Act::Submit => self.submit(),
-            Act::Connect(i) => self.shown.with_value(|s| {
-                let Some(s) = s else { return };
-                let Some(c) = s.ctx.connections.get(i) else {
-                    return;
-                };
-                let hint = (c.kind == ConnectionKind::Database)
-                    .then(|| browser::input_value(&screens::email_field(c)))
-                    .map(|h| h.trim().to_owned())
-                    .filter(|h| !h.is_empty());
-                Self::continue_with(
-                    &s.req,
-                    &s.ctx,
-                    s.with_organization,
-                    &c.name,
-                    hint.as_deref(),
-                );
-            }),
+            Act::Connect(i) => self.connect(i, false),
+            Act::SignUp(i) => self.connect(i, true),
             Act::ContinueAs => {
                 if let Some((name, _)) = browser::remembered_organization() {
                     self.look_up(name, None);

@@ -46,6 +46,8 @@ pub enum Act {
     Retry,
     /// Continue with the i-th connection of the context.
     Connect(usize),
+    /// Sign up with the i-th connection (a database connection that allows it).
+    SignUp(usize),
     /// Go to the organization prompt ("Not your organization?", "Sign in with your
     /// organization").
     ToPrompt,

@@ -125,6 +125,7 @@ pub fn organization_login(
         ],
         note: redirecting,
         connections: connections(&ctx.connections),
+        action: signup(&ctx.connections),
         // Only where the application's users may see the prompt (never no_prompt).
         footer: ctx
             .client
@@ -163,6 +164,15 @@ pub fn personal_login(ctx: &LoginContext, offer_organization: bool) -> Card {
 fn client_logo(ctx: &LoginContext) -> Option<(String, String)> {
     let uri = ctx.client.logo_uri.as_ref()?;
     Some((uri.as_str().to_owned(), ctx.client.name.clone()))
+}
+
+/// "Sign up", for the first database connection whose enabled connection allows it
+/// (`is_signup_enabled`).
+fn signup(connections: &[PublicConnection]) -> Option<Button> {
+    let i = connections
+        .iter()
+        .position(|c| c.kind == ConnectionKind::Database && c.is_signup_enabled)?;
+    Some(Button::new(vec![fixed("Sign up")], "link", Act::SignUp(i)))
 }
 
 /// The id of a database connection's email field.
@@ -394,6 +404,26 @@ mod tests {
         assert_eq!(
             organization_login(&ctx, &organization(None), None).logo,
             None
+        );
+    }
+
+    // SPEC §4: "A database connection whose enabled connection has is_signup_enabled
+    // offers 'Sign up', which continues like the login but with screen_hint=signup."
+    #[test]
+    fn sign_up_only_where_the_database_connection_allows_it() {
+        let mut db = connection("Username-Password", "auth0");
+        let ctx = context(false, vec![connection("okta", "okta"), db.clone()]);
+        assert!(organization_login(&ctx, &organization(None), None)
+            .action
+            .is_none());
+        db.is_signup_enabled = true;
+        let ctx = context(false, vec![connection("okta", "okta"), db]);
+        let action = organization_login(&ctx, &organization(None), None)
+            .action
+            .unwrap();
+        assert_eq!(
+            (plain(&action.text), action.act),
+            ("Sign up".to_owned(), Act::SignUp(1))
         );
     }
 

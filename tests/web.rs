@@ -679,6 +679,46 @@ async fn the_applications_logo_on_the_prompt_and_the_personal_login() {
     assert!(page.query(".logo").is_none());
 }
 
+// SPEC §4: "A database connection whose enabled connection has is_signup_enabled
+// offers 'Sign up', which continues like the login but with screen_hint=signup."
+#[wasm_bindgen_test]
+async fn sign_up_continues_with_screen_hint_signup() {
+    capture_navigation();
+    let signup = DATABASE.replace(
+        r#""is_signup_enabled":false"#,
+        r#""is_signup_enabled":true"#,
+    );
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "pre_login_prompt",
+        Some(&org_json(BRANDING)),
+        &[&signup, GOOGLE],
+    ))]));
+    let page = mount(&request_query("&organization=acme"), None).await;
+    page.wait_text("Sign up", 2).await;
+    page.type_into("input[type=email]", "new@acme.test").await;
+    page.click("Sign up").await;
+    let nav = navigations_made();
+    assert_eq!(nav.len(), 1);
+    assert_eq!(param(&nav[0], "screen_hint"), ["signup"]);
+    assert_eq!(
+        param(&nav[0], "connection"),
+        ["Username-Password-Authentication"]
+    );
+    assert_eq!(param(&nav[0], "login_hint"), ["new@acme.test"]);
+    drop(page);
+    // Not offered where the enabled connection does not allow it.
+    stub_fetch(&script(&[ok(&context(
+        "require",
+        "pre_login_prompt",
+        Some(&org_json(BRANDING)),
+        &[DATABASE, GOOGLE],
+    ))]));
+    let page = mount(&request_query("&organization=acme"), None).await;
+    page.wait_text("Continue with Google", 2).await;
+    assert!(!page.text().contains("Sign up"));
+}
+
 // ---- remember -----------------------------------------------------------------------
 
 #[wasm_bindgen_test]

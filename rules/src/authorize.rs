@@ -98,13 +98,23 @@ impl AuthorizeRequest {
     /// email discovery keeps, so the address typed in the prompt reaches the
     /// authorization server.
     pub fn with_login_hint(&self, hint: &str) -> Self {
+        self.with_param("login_hint", hint)
+    }
+
+    /// The same request with `screen_hint=signup`: "Sign up" continues like the
+    /// login, asking the authorization server for its sign-up screen.
+    pub fn for_signup(&self) -> Self {
+        self.with_param("screen_hint", "signup")
+    }
+
+    fn with_param(&self, name: &str, value: &str) -> Self {
         let mut params: Vec<_> = self
             .params
             .iter()
-            .filter(|(k, _)| k != "login_hint")
+            .filter(|(k, _)| k != name)
             .cloned()
             .collect();
-        params.push(("login_hint".into(), hint.into()));
+        params.push((name.into(), value.into()));
         Self {
             params,
             repeated: self.repeated,
@@ -281,6 +291,15 @@ mod tests {
         let out = parse_query(url.split_once('?').unwrap().1);
         assert_eq!(out.iter().filter(|(k, _)| k == "redirect_uri").count(), 0);
         assert_eq!(out.iter().filter(|(k, _)| k == "connection").count(), 1);
+    }
+
+    #[test]
+    fn signup_asks_for_the_signup_screen_once() {
+        let r = AuthorizeRequest::parse("client_id=c&screen_hint=login&state=s").for_signup();
+        let url = r.build_redirect(AUTHORIZE, Some("org_1"), "db", Some("jo@x.test"));
+        assert_eq!(url.matches("screen_hint=").count(), 1);
+        assert!(url.contains("screen_hint=signup"));
+        assert!(url.contains("connection=db") && url.contains("login_hint=jo%40x.test"));
     }
 
     #[test]
