@@ -91,79 +91,24 @@ async fn demo_seed_is_idempotent() {
         .is_none_or(|b| b.is_null()));
 }
 
-/// GET `path` on 127.0.0.1:`port` with a bearer token; the status code.
-fn get_status(port: u16, path: &str, token: &str) -> u16 {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut reply = String::new();
-    s.read_to_string(&mut reply).unwrap();
-    reply
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0)
-}
-
 // The token command `serve --demo` prints, run as printed (cargo run replaced by the
 // binary), gives a token the running server accepts: it names the same database.
 #[test]
 fn the_demo_prints_a_token_command_that_works() {
-    use std::io::{BufRead, BufReader};
+    use common::process::{http_get, status_of, DemoServer};
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-    /// Stops the server however the test ends (a failed assertion included), so no
-    /// process outlives the test holding its output open.
-    struct Server(std::process::Child);
-    impl Drop for Server {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut server = Server(
-        bin()
-            .args([
-                "serve",
-                "--demo",
-                "--addr",
-                "127.0.0.1:0",
-                "--database",
-                &url,
-            ])
-            .args(["--dist", &dir.path().join("no-dist").display().to_string()])
-            .env("PORTICO_LOG", "warn")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
-    let mut port = None;
-    let mut command = None;
-    while let Some(Ok(line)) = lines.next() {
-        if let Some(rest) = line
-            .split("with the demo tenant on http://localhost:")
-            .nth(1)
-        {
-            port = rest.trim().parse::<u16>().ok();
-        }
-        if let Some(cmd) = line
-            .trim()
-            .strip_prefix("cargo run -q -p portico-server -- ")
-        {
-            command = Some(cmd.to_owned());
-            break;
-        }
-    }
-    let (port, command) = (
-        port.expect("port printed"),
-        command.expect("command printed"),
-    );
+    let mut server = DemoServer::start(dir.path(), &[("PORTICO_LOG", "warn")], false);
+    let command = server
+        .stdout()
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("cargo run -q -p portico-server -- ")
+                .map(str::to_owned)
+        })
+        .expect("command printed");
+    let url = server.database.clone();
     assert!(command.contains(&url), "{command}");
     // Run where a forgotten --database would create its own default database.
     let out = Command::new("sh")
@@ -181,7 +126,8 @@ fn the_demo_prints_a_token_command_that_works() {
         String::from_utf8_lossy(&out.stderr)
     );
     let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    assert_eq!(get_status(port, "/api/v2/organizations", &token), 200);
+    let reply = http_get(server.port, "/api/v2/organizations", &token);
+    assert_eq!(status_of(&reply), 200);
     drop(server);
     // A password in the URL is never printed.
     let pg = portico_server::demo::pages::token_command("postgres://portico:s3cret@db/portico");

@@ -255,6 +255,13 @@ fn authorize(client: &str, extra: &str) -> String {
     )
 }
 
+/// The nonce of a response's CSP (`'nonce-…'`).
+fn csp_nonce(r: &Reply) -> String {
+    let csp = r.header("content-security-policy");
+    let nonce = csp.split("'nonce-").nth(1).expect("a nonce in the CSP");
+    nonce.split('\'').next().unwrap().to_owned()
+}
+
 fn injected(r: &Reply) -> Value {
     let html = r.text();
     let open = "<script type=\"application/json\" id=\"portico-context\">";
@@ -347,13 +354,7 @@ async fn flow_table_through_authorize() {
         assert!(html.contains(input), "{input}\n{html}");
     }
     let csp = r.header("content-security-policy");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
+    let nonce = csp_nonce(&r);
     assert!(html.contains(&format!(
         "<script nonce=\"{nonce}\">document.forms[0].submit()</script>"
     )));
@@ -460,14 +461,7 @@ async fn html_responses_carry_the_security_headers() {
         .get(&authorize("req-prompt", "&organization=acme"))
         .await;
     let csp = r.header("content-security-policy").to_owned();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap()
-        .to_owned();
+    let nonce = csp_nonce(&r);
     assert!(nonce.len() >= 16);
     assert_eq!(csp, format!("default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; img-src 'self' https:; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action 'self'"));
     assert!(r
@@ -566,14 +560,7 @@ async fn static_page_has_no_context_and_the_same_headers() {
         "the page fetches its own context"
     );
     assert!(html.contains("<meta name=\"portico-base-domain\" content=\"login.test\">"));
-    let csp = r.header("content-security-policy");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
+    let nonce = csp_nonce(&r);
     assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")));
     assert_eq!(r.header("cache-control"), "no-store");
     assert_eq!(r.header("x-frame-options"), "DENY");

@@ -4,10 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::Command;
 
 use axum::http::StatusCode;
+use common::process::{http_get, DemoServer};
 use common::*;
 use portico_server::state::Config;
 use serde_json::json;
@@ -119,58 +120,19 @@ async fn form_action_allows_the_configured_authorization_server() {
     );
 }
 
-/// Sends one raw HTTP/1.1 GET and reads the whole answer.
-fn http_get(port: u16, target: &str) -> String {
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer SECRET-TOKEN-5\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut reply = String::new();
-    s.read_to_string(&mut reply).unwrap();
-    reply
-}
-
 // SPEC §6: "Secrets (tokens, state, nonce, login_hint) never logged" — at the most
 // verbose level, in both log formats, after requests that carry all of them.
 #[test]
 fn secrets_never_reach_the_logs() {
     for format in ["text", "json"] {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("p.db").display());
-        let mut server = Command::new(env!("CARGO_BIN_EXE_portico-server"))
-            .args([
-                "serve",
-                "--demo",
-                "--addr",
-                "127.0.0.1:0",
-                "--database",
-                &url,
-            ])
-            .args(["--dist", &dir.path().join("none").display().to_string()])
-            .env("PORTICO_LOG", "trace")
-            .env("PORTICO_LOG_FORMAT", format)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(server.stdout.take().unwrap()).lines();
-        let port: u16 = loop {
-            let line = stdout.next().expect("the demo's URLs").unwrap();
-            if let Some(rest) = line.split("demo tenant on http://localhost:").nth(1) {
-                break rest.trim().parse().unwrap();
-            }
-        };
+        let mut server = DemoServer::start(
+            dir.path(),
+            &[("PORTICO_LOG", "trace"), ("PORTICO_LOG_FORMAT", format)],
+            true,
+        );
         // Read both streams while the server runs, so a full pipe never stalls it.
-        let rest =
-            std::thread::spawn(move || stdout.map_while(Result::ok).collect::<Vec<_>>().join("\n"));
-        let mut stderr = server.stderr.take().unwrap();
-        let errs = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stderr.read_to_string(&mut s);
-            s
-        });
+        let (out, errs) = (server.read_stdout(), server.read_stderr());
         let secrets = "state=SECRET-STATE-1&nonce=SECRET-NONCE-2&login_hint=SECRET-HINT-3%40x.test&code_challenge=SECRET-PKCE-4";
         for target in [
             format!("/authorize?client_id=demo-require-prompt&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback&{secrets}"),
@@ -178,12 +140,11 @@ fn secrets_never_reach_the_logs() {
             format!("/handoff?{secrets}"),
             "/api/v2/organizations".to_owned(),
         ] {
-            let reply = http_get(port, &target);
+            let reply = http_get(server.port, &target, "SECRET-TOKEN-5");
             assert!(reply.starts_with("HTTP/1.1 "), "{reply}");
         }
-        let _ = server.kill();
-        let _ = server.wait();
-        let logs = [rest.join().unwrap(), errs.join().unwrap()].join("\n");
+        drop(server);
+        let logs = [out.join().unwrap(), errs.join().unwrap()].join("\n");
         assert!(
             logs.contains("request"),
             "{format}: the access log ran:\n{logs}"
@@ -205,30 +166,9 @@ fn secrets_never_reach_the_logs() {
 #[test]
 fn sigterm_finishes_the_request_in_flight_then_exits() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("p.db").display());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_portico-server"))
-        .args([
-            "serve",
-            "--demo",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            &url,
-        ])
-        .args(["--dist", &dir.path().join("none").display().to_string()])
-        .env("PORTICO_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(server.stdout.take().unwrap()).lines();
-    let port: u16 = loop {
-        let line = stdout.next().expect("the demo's URLs").unwrap();
-        if let Some(rest) = line.split("demo tenant on http://localhost:").nth(1) {
-            break rest.trim().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || stdout.for_each(drop));
+    let mut server = DemoServer::start(dir.path(), &[("PORTICO_LOG", "warn")], false);
+    let port = server.port;
+    server.read_stdout();
     // Half a request: the headers are not finished yet. (The pause lets the server
     // accept it; generous, since nothing here measures speed.)
     let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -236,7 +176,7 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(500));
     let term = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(term.success());
@@ -245,7 +185,7 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
     let mut reply = String::new();
     conn.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply:?}");
-    let status = server.wait().unwrap();
+    let status = server.child.wait().unwrap();
     assert!(
         status.success(),
         "exited cleanly after answering: {status:?}"

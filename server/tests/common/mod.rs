@@ -3,6 +3,8 @@
 //! `oneshot` requests.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
