@@ -74,14 +74,10 @@ impl Connection {
             .filter(|u| validate_https_url(u).is_ok())
             .map(str::to_owned)
     }
-
-    /// `options.domain_aliases`: email domains for home-realm discovery.
-    pub fn domain_aliases(&self) -> impl Iterator<Item = &str> {
-        domain_aliases(&self.options)
-    }
 }
 
-/// The email domains a connection's options claim.
+/// The email domains a connection's options claim (`options.domain_aliases`), for
+/// home-realm discovery.
 pub fn domain_aliases(options: &Map<String, Value>) -> impl Iterator<Item = &str> {
     options
         .get("domain_aliases")

@@ -9,6 +9,14 @@ use super::connections::{CLIENT_CONNECTIONS_SQL, DISCOVERY_SQL};
 use super::enabled_connections::VISIBLE_SQL;
 use super::{Backend, Db, StoreResult};
 
+/// A sample value for a read's parameter.
+#[derive(Clone, Copy)]
+enum Param {
+    Text(&'static str),
+    Int(i64),
+}
+use Param::{Int, Text};
+
 impl Db {
     /// Each public read, by name, with its plan's lines.
     pub async fn public_query_plans(&self) -> StoreResult<Vec<(&'static str, Vec<String>)>> {
@@ -16,48 +24,47 @@ impl Db {
             Backend::Sqlite => "EXPLAIN QUERY PLAN ",
             Backend::Postgres => "EXPLAIN ",
         };
-        let enterprise = ConnectionKind::Enterprise.as_str();
-        let reads: [(&'static str, &str, Vec<String>); 6] = [
+        let enterprise = Text(ConnectionKind::Enterprise.as_str());
+        let reads: [(&'static str, &str, Vec<Param>); 6] = [
             (
                 "discovery",
                 DISCOVERY_SQL,
-                vec!["acme.test".into(), enterprise.into(), "50".into()],
+                vec![Text("acme.test"), enterprise, Int(50)],
             ),
             (
                 "visible connections",
                 VISIBLE_SQL,
-                vec!["org_x".into(), enterprise.into()],
+                vec![Text("org_x"), enterprise],
             ),
             (
                 "personal connections",
                 CLIENT_CONNECTIONS_SQL,
-                vec!["client".into()],
+                vec![Text("client")],
             ),
             (
                 "organization by id",
                 "SELECT id FROM organizations WHERE id = $1",
-                vec!["org_x".into()],
+                vec![Text("org_x")],
             ),
             (
                 "organization by name",
                 "SELECT id FROM organizations WHERE name = $1",
-                vec!["acme".into()],
+                vec![Text("acme")],
             ),
             (
                 "client",
                 "SELECT body FROM clients WHERE client_id = $1",
-                vec!["client".into()],
+                vec![Text("client")],
             ),
         ];
         let mut plans = Vec::new();
         for (name, sql, params) in reads {
             let sql = format!("{explain}{sql}");
             let mut query = sqlx::query(&sql);
-            for p in &params {
-                // The limit is a number; everything else is text.
-                query = match p.parse::<i64>() {
-                    Ok(n) => query.bind(n),
-                    Err(_) => query.bind(p.clone()),
+            for p in params {
+                query = match p {
+                    Text(t) => query.bind(t),
+                    Int(n) => query.bind(n),
                 };
             }
             let rows = query.fetch_all(&self.pool).await?;

@@ -82,13 +82,13 @@ pub fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
 /// The CSP and caching of an HTML response; the headers every response carries
 /// come from `middleware::security_headers`.
 pub fn html_headers(headers: &mut HeaderMap, nonce: &str, config: &Config, no_store: bool) {
-    if let Ok(v) = HeaderValue::from_str(&csp(nonce, config)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    cache_headers(headers, no_store);
+    policy_headers(headers, &csp(nonce, config), no_store);
 }
 
-fn cache_headers(headers: &mut HeaderMap, no_store: bool) {
+fn policy_headers(headers: &mut HeaderMap, csp: &str, no_store: bool) {
+    if let Ok(v) = HeaderValue::from_str(csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if no_store { "no-store" } else { "no-cache" }),
@@ -101,6 +101,16 @@ pub fn html(
     body: String,
     nonce: &str,
     config: &Config,
+    no_store: bool,
+    req_headers: &HeaderMap,
+) -> Response {
+    html_with_csp(status, body, &csp(nonce, config), no_store, req_headers)
+}
+
+fn html_with_csp(
+    status: StatusCode,
+    body: String,
+    csp: &str,
     no_store: bool,
     req_headers: &HeaderMap,
 ) -> Response {
@@ -122,7 +132,7 @@ pub fn html(
     if let Some(e) = encoding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
     }
-    html_headers(h, nonce, config, no_store);
+    policy_headers(h, csp, no_store);
     res
 }
 
@@ -136,16 +146,22 @@ pub fn server_page(
     req_headers: &HeaderMap,
 ) -> Response {
     let nonce = new_nonce();
+    let body = document(state, title, inner_html, "");
+    html(status, body, &nonce, &state.config, true, req_headers)
+}
+
+/// The document of a page the server writes: the page's stylesheet, `inner_html` in
+/// the card, and `after` (a nonce'd script, or nothing) after it.
+fn document(state: &AppState, title: &str, inner_html: &str, after: &str) -> String {
     let stylesheet = state
         .assets
         .as_ref()
         .map(|a| a.stylesheet.as_str())
         .unwrap_or("");
-    let body = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{}</title>{stylesheet}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\">{inner_html}</div></div></main></body></html>",
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{}</title>{stylesheet}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\">{inner_html}</div></div></main>{after}</body></html>",
         escape_html(title)
-    );
-    html(status, body, &nonce, &state.config, true, req_headers)
+    )
 }
 
 /// An OAuth response as an auto-posted form (`response_mode=form_post`): `fields` as
@@ -170,25 +186,15 @@ pub fn form_post_page(
             )
         })
         .collect();
-    let body = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>Returning to the application</title>{}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\"><p class=\"card__text\" role=\"status\">Returning you to <bdi>{}</bdi>…</p><form method=\"post\" action=\"{}\">{inputs}<noscript><button class=\"button button--primary\" type=\"submit\">Continue</button></noscript></form></div></div></main><script nonce=\"{nonce}\">document.forms[0].submit()</script></body></html>",
-        state.assets.as_ref().map(|a| a.stylesheet.as_str()).unwrap_or(""),
+    let inner = format!(
+        "<p class=\"card__text\" role=\"status\">Returning you to <bdi>{}</bdi>…</p><form method=\"post\" action=\"{}\">{inputs}<noscript><button class=\"button button--primary\" type=\"submit\">Continue</button></noscript></form>",
         escape_html(client_name),
         escape_html(action),
     );
-    let mut res = html(
-        StatusCode::OK,
-        body,
-        &nonce,
-        &state.config,
-        true,
-        req_headers,
-    );
+    let script = format!("<script nonce=\"{nonce}\">document.forms[0].submit()</script>");
+    let body = document(state, "Returning to the application", &inner, &script);
     let csp = csp_posting_to(&nonce, &state.config, portico_rules::url::origin(action));
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
-    }
-    res
+    html_with_csp(StatusCode::OK, body, &csp, true, req_headers)
 }
 
 /// A problem shown on the page itself, redirecting nowhere.
