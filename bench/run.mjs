@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startPortico, launchBrowser, root } from '../tests/e2e/harness.mjs';
+import { wrk } from './wrk.mjs';
 
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 7;
 const THROTTLE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
@@ -185,15 +186,6 @@ async function pageBench() {
   return summary;
 }
 
-function wrk(url) {
-  const text = execFileSync('wrk', ['-t2', '-c32', '-d10s', '--latency', url]).toString();
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)[1]);
-  const p99raw = /99%\s+([\d.]+)(us|ms|s)/.exec(text);
-  const p99 = Number(p99raw[1]) * { us: 0.001, ms: 1, s: 1000 }[p99raw[2]];
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? '0';
-  return { rps, p99ms: p99, non2xx: Number(errors) };
-}
-
 async function throughputBench() {
   const portico = await startPortico({ extraArgs: ['--public-rate-limit', '100000000'] });
   const url = `${portico.base}/login/context?client_id=demo-require-prompt&organization=globex`;
@@ -210,8 +202,8 @@ http { access_log off; default_type application/json; server { listen 127.0.0.1:
   const nginx = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   try {
-    const p = wrk(url);
-    const n = wrk(`http://127.0.0.1:${port}/context.json`);
+    const p = wrk(url, ['-t2', '-c32', '-d10s']);
+    const n = wrk(`http://127.0.0.1:${port}/context.json`, ['-t2', '-c32', '-d10s']);
     return { bytes: body.length, portico: p, nginx: n };
   } finally {
     nginx.kill('SIGTERM');

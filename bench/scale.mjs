@@ -14,6 +14,7 @@ import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { root, server, freePort, waitForHealth } from '../tests/e2e/harness.mjs';
+import { wrk } from './wrk.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -43,15 +44,6 @@ function luaScript(dir, n, kind) {
   return file;
 }
 
-function wrk(url, script) {
-  const text = execFileSync('wrk', ['-t2', '-c8', `-d${SECONDS}s`, '--latency', '-s', script, url]).toString();
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)[1]);
-  const p99raw = /99%\s+([\d.]+)(us|ms|s)/.exec(text);
-  const p99 = Number(p99raw[1]) * { us: 0.001, ms: 1, s: 1000 }[p99raw[2]];
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? '0');
-  return { rps, p99ms: p99, non2xx: errors };
-}
-
 async function run(backend, n, pgAdmin) {
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-scale-'));
   let database;
@@ -76,7 +68,7 @@ async function run(backend, n, pgAdmin) {
   try {
     await waitForHealth(base);
     for (const kind of ['context (uncached)', 'discover (match)', 'discover (no match)', 'authorize']) {
-      const r = wrk(base, luaScript(dir, n, kind));
+      const r = wrk(base, ['-t2', '-c8', `-d${SECONDS}s`, '-s', luaScript(dir, n, kind)]);
       result.paths[kind] = r;
       console.log(`${backend} ${n}: ${kind} ${r.rps.toFixed(0)} req/s, p99 ${r.p99ms.toFixed(2)} ms, non-2xx ${r.non2xx}`);
     }
