@@ -141,7 +141,7 @@ pub struct PublicConnection {
     pub name: String,
     pub display_name: String,
     pub strategy: String,
-    pub icon_url: Option<String>,
+    pub icon_url: Option<HttpsUrl>,
     pub kind: ConnectionKind,
     pub is_signup_enabled: bool,
 }
@@ -169,7 +169,26 @@ pub struct LoginContext {
     pub client: ClientInfo,
     pub organization: Option<PublicOrganization>,
     pub connections: Vec<PublicConnection>,
+    /// The connection the request's `connection` names when the organization has it
+    /// enabled but hidden from buttons (`show_as_button: false`): never drawn, never
+    /// listed, yet usable by a request that names it (SPEC §4, Connections in detail).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "Option::is_none", default)
+    )]
+    pub hidden_connection: Option<PublicConnection>,
     pub authorize_url: String,
+}
+
+impl LoginContext {
+    /// A connection of this context by name: a visible one or the hidden one the
+    /// request named.
+    pub fn connection(&self, name: &str) -> Option<&PublicConnection> {
+        self.connections
+            .iter()
+            .chain(&self.hidden_connection)
+            .find(|c| c.name == name)
+    }
 }
 
 #[cfg(test)]

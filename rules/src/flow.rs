@@ -143,12 +143,13 @@ pub fn resolve_login_screen(
 }
 
 /// A connection to continue to without asking: the one the request names, if the
-/// organization shows it; otherwise the organization's only connection when that is
-/// an enterprise one. Never when a database or social option would be hidden.
+/// organization has it enabled, shown or hidden (Auth0 behaves so: SPEC §4,
+/// "Connections in detail"); otherwise the organization's only connection when that
+/// is an enterprise one. Never when a database or social option would be hidden.
 fn auto_redirect(req: &AuthorizeRequest, ctx: &LoginContext) -> Option<String> {
     if let Some(asked) = req.connection() {
-        if ctx.connections.iter().any(|c| c.name == asked) {
-            return Some(asked.to_owned());
+        if let Some(c) = ctx.connection(asked) {
+            return Some(c.name.clone());
         }
     }
     match ctx.connections.as_slice() {
@@ -180,6 +181,7 @@ mod tests {
                 branding: None,
             }),
             connections: vec![conn("acme-okta", ConnectionKind::Enterprise)],
+            hidden_connection: None,
             authorize_url: "https://t/authorize".into(),
         }
     }
@@ -365,6 +367,32 @@ mod tests {
             }
         );
         let req = AuthorizeRequest::parse(&format!("{REQ}&connection=other"));
+        assert_eq!(
+            resolve_login_screen(&req, true, &c),
+            Screen::OrganizationLogin {
+                auto_redirect: None
+            }
+        );
+    }
+
+    // SPEC §4, Connections in detail: "A connection hidden from buttons … stays
+    // usable: a request whose `connection` names one of the organization's
+    // connections, hidden or not, continues to it at once (Auth0 behaves so)."
+    #[test]
+    fn a_hidden_connection_the_request_names_continues_at_once() {
+        let mut c = ctx(Require, NoPrompt, true);
+        c.connections = vec![conn("db", ConnectionKind::Database)];
+        c.hidden_connection = Some(conn("secret-saml", ConnectionKind::Enterprise));
+        let req = AuthorizeRequest::parse(&format!("{REQ}&connection=secret-saml"));
+        assert_eq!(
+            resolve_login_screen(&req, true, &c),
+            Screen::OrganizationLogin {
+                auto_redirect: Some("secret-saml".into())
+            }
+        );
+        // Without the request naming it, the hidden one is neither drawn nor chosen.
+        c.connections.clear();
+        let req = AuthorizeRequest::parse(REQ);
         assert_eq!(
             resolve_login_screen(&req, true, &c),
             Screen::OrganizationLogin {

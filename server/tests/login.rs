@@ -248,6 +248,70 @@ async fn email_discovery() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
+// SPEC §4, Connections in detail: "A connection hidden from buttons
+// (`show_as_button: false`) is never drawn and never listed publicly, yet it stays
+// usable: a request whose `connection` names one of the organization's connections,
+// hidden or not, continues to it at once (Auth0 behaves so)."
+#[tokio::test]
+async fn a_hidden_connection_is_usable_only_when_the_request_names_it() {
+    let t = tenant().await;
+    let named =
+        |org: &str, conn: &str| format!("{}&connection={conn}", ctx_url("req-prompt", Some(org)));
+    // Named: acme's context carries it apart from the buttons.
+    let r = t.app.get(&named("acme", "acme-saml")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let ctx = r.json();
+    assert_eq!(ctx["hidden_connection"]["name"], "acme-saml");
+    assert_eq!(ctx["connections"].as_array().unwrap().len(), 1);
+    assert_eq!(ctx["connections"][0]["name"], "acme-okta");
+    // Not named, or a visible one named: no hidden connection in the answer.
+    for u in [
+        ctx_url("req-prompt", Some("acme")),
+        named("acme", "acme-okta"),
+    ] {
+        let ctx = t.app.get(&u).await.json();
+        assert!(ctx.get("hidden_connection").is_none(), "{u}: {ctx}");
+    }
+    // An organization whose only connection is hidden is found for a request that
+    // names it, and answers the uniform 404 otherwise (also for another name).
+    let r = t.app.get(&named("hidden", "acme-saml")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["organization"]["name"], "hidden");
+    assert_eq!(r.json()["connections"], json!([]));
+    let not_found = t.app.get(&ctx_url("req-prompt", Some("nope"))).await;
+    for u in [
+        ctx_url("req-prompt", Some("hidden")),
+        named("hidden", "acme-okta"),
+        named("hidden", ""),
+    ] {
+        let r = t.app.get(&u).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{u}");
+        assert_eq!(r.bytes, not_found.bytes, "{u}");
+    }
+    // `/authorize` applies it too: the page gets the hidden connection to continue to.
+    let r = t
+        .app
+        .get(&authorize(
+            "req-prompt",
+            "&organization=hidden&connection=acme-saml",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let ctx = injected(&r);
+    assert_eq!(ctx["organization"]["name"], "hidden");
+    assert_eq!(ctx["hidden_connection"]["name"], "acme-saml");
+    // Without the connection, a no_prompt client is sent back: the organization has
+    // no way to log in, exactly like one that does not exist.
+    let r = t
+        .app
+        .get(&authorize("req-none", "&organization=hidden"))
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert!(r
+        .header("location")
+        .contains("parameter%20organization%20is%20invalid"));
+}
+
 fn authorize(client: &str, extra: &str) -> String {
     format!(
         "/authorize?client_id={client}&redirect_uri={}&response_type=code&state=st%2B1{extra}",

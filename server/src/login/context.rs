@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use portico_rules::context::{PublicConnection, PublicOrganization};
+use portico_rules::context::{ConnectionKind, PublicConnection, PublicOrganization};
 use portico_rules::{ClientInfo, LoginContext, OrganizationRef};
 use sha2::{Digest, Sha256};
 
@@ -28,35 +28,49 @@ fn public_connection(conn: &Connection, signup: bool) -> PublicConnection {
     }
 }
 
+/// What a login context is asked for: the application, the organization (when
+/// named), the callback to check, and the connection the request names (which may
+/// be one hidden from buttons).
+#[derive(Clone, Copy)]
+pub struct Wanted<'a> {
+    pub client_id: &'a str,
+    pub organization: Option<&'a OrganizationRef>,
+    pub redirect_uri: Option<&'a str>,
+    pub connection: Option<&'a str>,
+}
+
 /// The context for a client and, when given, an organization. `Ok(None)` when that
-/// organization is not one to log in to: unknown, or with no visible connection;
-/// both take the same queries, so they answer alike. `Err(NotFound)` for an unknown
-/// client.
-pub async fn context(
-    state: &AppState,
-    client_id: &str,
-    organization: Option<&OrganizationRef>,
-    redirect_uri: Option<&str>,
-) -> ApiResult<Option<LoginContext>> {
+/// organization is not one to log in to: unknown, or with no visible connection and
+/// none the request names; both take the same queries, so they answer alike.
+/// `Err(NotFound)` for an unknown client.
+pub async fn context(state: &AppState, wanted: Wanted<'_>) -> ApiResult<Option<LoginContext>> {
+    let Wanted {
+        client_id,
+        organization,
+        redirect_uri,
+        connection,
+    } = wanted;
     let client = state
         .db
         .client(client_id)
         .await?
         .ok_or_else(ApiError::client_not_found)?;
-    let (organization, connections) = match organization {
+    let (organization, connections, hidden_connection) = match organization {
         Some(wanted) => {
             let org = state.db.organization_by_ref(wanted).await?;
             // Unknown organizations run the same query, so they answer in the same time.
             let id = org.as_ref().map_or("org_", |o| o.id.as_str());
-            let connections: Vec<_> = state
-                .db
-                .visible_connections(id)
-                .await?
-                .iter()
-                .map(|(ec, c)| public_connection(c, ec.is_signup_enabled))
-                .collect();
+            let (mut connections, mut hidden) = (Vec::new(), None);
+            for (ec, c) in state.db.visible_connections(id, connection).await? {
+                let public = public_connection(&c, ec.is_signup_enabled);
+                if ec.show_as_button || c.kind() != ConnectionKind::Enterprise {
+                    connections.push(public);
+                } else {
+                    hidden = Some(public);
+                }
+            }
             match org {
-                Some(org) if !connections.is_empty() => (
+                Some(org) if !connections.is_empty() || hidden.is_some() => (
                     Some(PublicOrganization {
                         id: org.id,
                         name: org.name,
@@ -64,6 +78,7 @@ pub async fn context(
                         branding: org.branding,
                     }),
                     connections,
+                    hidden,
                 ),
                 _ => return Ok(None),
             }
@@ -77,6 +92,7 @@ pub async fn context(
                 .iter()
                 .map(|c| public_connection(c, false))
                 .collect(),
+            None,
         ),
     };
     let redirect_uri_allowed =
@@ -96,38 +112,41 @@ pub async fn context(
         },
         organization,
         connections,
+        hidden_connection,
         authorize_url: state.config.authorize_url().to_owned(),
     }))
 }
 
 /// The context for the organization, or the client's own when the organization is
 /// not found (what the flow table needs to decide).
-pub async fn context_or_client(
-    state: &AppState,
-    client_id: &str,
-    organization: Option<&OrganizationRef>,
-    redirect_uri: Option<&str>,
-) -> ApiResult<LoginContext> {
-    if let Some(ctx) = context(state, client_id, organization, redirect_uri).await? {
+pub async fn context_or_client(state: &AppState, wanted: Wanted<'_>) -> ApiResult<LoginContext> {
+    if let Some(ctx) = context(state, wanted).await? {
         return Ok(ctx);
     }
-    context(state, client_id, None, redirect_uri)
-        .await?
-        .ok_or(ApiError::Internal)
+    let client_only = Wanted {
+        organization: None,
+        ..wanted
+    };
+    context(state, client_only).await?.ok_or(ApiError::Internal)
 }
 
 /// The answer for one query, from the cache or made and cached.
 async fn answer(state: &AppState, query: Option<String>) -> ApiResult<Cached> {
-    let params = query_params(query, &["client_id", "organization", "redirect_uri"])?;
+    let params = query_params(
+        query,
+        &["client_id", "organization", "redirect_uri", "connection"],
+    )?;
     let client_id = required(&params, "client_id")?;
-    let (organization, redirect_uri) = (
+    let (organization, redirect_uri, connection) = (
         param(&params, "organization"),
         param(&params, "redirect_uri"),
+        param(&params, "connection"),
     );
     let key = [
         client_id,
         organization.unwrap_or(""),
         redirect_uri.unwrap_or(""),
+        connection.unwrap_or(""),
     ]
     .join("\0");
     if let Some(hit) = state.context_cache.get(&key) {
@@ -143,8 +162,15 @@ async fn answer(state: &AppState, query: Option<String>) -> ApiResult<Cached> {
                 .ok_or_else(ApiError::client_not_found)?;
             None
         }
-        Some(Some(wanted)) => context(state, client_id, Some(&wanted), redirect_uri).await?,
-        None => context(state, client_id, None, redirect_uri).await?,
+        found => {
+            let wanted = Wanted {
+                client_id,
+                organization: found.as_ref().and_then(Option::as_ref),
+                redirect_uri,
+                connection,
+            };
+            context(state, wanted).await?
+        }
     };
     let body: Bytes = match &ctx {
         Some(ctx) => serde_json::to_vec(ctx).unwrap_or_default().into(),

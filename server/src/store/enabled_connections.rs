@@ -12,11 +12,12 @@ use super::connections::connection_from_row;
 use super::{decode_all, now, on_unique, patch, Conflict, Db, StoreError, StoreResult};
 use crate::records::{Connection, ConnectionSummary, EnabledConnection, EnabledConnectionInput};
 
-/// An organization's visible connections: `$1` its id, `$2` the enterprise kind.
-/// Visible: enterprise connections can be hidden from the buttons (`show_as_button`
-/// false); database and social connections always show. `DISCOVERY_SQL` counts an
+/// An organization's visible connections and the one a request names: `$1` its id,
+/// `$2` the enterprise kind, `$3` the named connection (`''` for none). Visible:
+/// enterprise connections can be hidden from the buttons (`show_as_button` false);
+/// database and social connections always show. `DISCOVERY_SQL` counts an
 /// organization by the same predicate.
-pub(super) const VISIBLE_SQL: &str = "SELECT oc.connection_id, oc.assign_membership_on_login, oc.show_as_button, oc.is_signup_enabled, c.id, c.name, c.display_name, c.strategy, c.options, c.enabled_clients, c.is_domain_connection FROM organization_connections oc JOIN connections c ON c.id = oc.connection_id WHERE oc.organization_id = $1 AND (oc.show_as_button <> 0 OR c.kind <> $2) ORDER BY oc.created_at, c.name";
+pub(super) const VISIBLE_SQL: &str = "SELECT oc.connection_id, oc.assign_membership_on_login, oc.show_as_button, oc.is_signup_enabled, c.id, c.name, c.display_name, c.strategy, c.options, c.enabled_clients, c.is_domain_connection FROM organization_connections oc JOIN connections c ON c.id = oc.connection_id WHERE oc.organization_id = $1 AND (oc.show_as_button <> 0 OR c.kind <> $2 OR c.name = $3) ORDER BY oc.created_at, c.name";
 
 const ENABLED_SELECT: &str = "SELECT oc.connection_id, oc.assign_membership_on_login, oc.show_as_button, oc.is_signup_enabled, c.name, c.strategy FROM organization_connections oc JOIN connections c ON c.id = oc.connection_id";
 
@@ -208,14 +209,17 @@ impl Db {
     }
 
     /// The connections an organization shows on its login page, full records, in
-    /// display order (one indexed query on the organization's key).
+    /// display order, plus `named` (a connection the request names) even when it is
+    /// hidden from buttons (one indexed query on the organization's key).
     pub async fn visible_connections(
         &self,
         org_id: &str,
+        named: Option<&str>,
     ) -> StoreResult<Vec<(EnabledConnection, Connection)>> {
         let rows = sqlx::query(VISIBLE_SQL)
             .bind(org_id)
             .bind(ConnectionKind::Enterprise.as_str())
+            .bind(named.unwrap_or(""))
             .fetch_all(&self.pool)
             .await?;
         Ok(rows

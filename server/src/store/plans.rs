@@ -34,7 +34,7 @@ impl Db {
             (
                 "visible connections",
                 VISIBLE_SQL,
-                vec![Text("org_x"), enterprise],
+                vec![Text("org_x"), enterprise, Text("okta")],
             ),
             (
                 "personal connections",

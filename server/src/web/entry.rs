@@ -21,7 +21,7 @@ use super::shell::{
     unavailable_page,
 };
 use crate::error::ApiError;
-use crate::login::context::context_or_client;
+use crate::login::context::{context_or_client, Wanted};
 use crate::request;
 use crate::state::{AppState, Config};
 
@@ -83,14 +83,13 @@ pub async fn entry(
         );
     };
     let organization = requested_organization(&state.config, &req, &headers);
-    let ctx = match context_or_client(
-        &state,
+    let wanted = Wanted {
         client_id,
-        organization.as_ref().and_then(Option::as_ref),
-        req.redirect_uri(),
-    )
-    .await
-    {
+        organization: organization.as_ref().and_then(Option::as_ref),
+        redirect_uri: req.redirect_uri(),
+        connection: req.connection(),
+    };
+    let ctx = match context_or_client(&state, wanted).await {
         Ok(ctx) => ctx,
         Err(ApiError::NotFound { .. }) => {
             return error_page(
