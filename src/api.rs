@@ -117,6 +117,10 @@ pub async fn organization_context(
         Some(("client_id", req.client_id().unwrap_or_default())),
         req.redirect_uri().map(|uri| ("redirect_uri", uri)),
         organization.map(|org| ("organization", org)),
+        // A hidden connection is in the context only when the request names it.
+        organization
+            .and(req.connection())
+            .map(|c| ("connection", c)),
     ]
     .into_iter()
     .flatten()
@@ -312,6 +316,10 @@ fn decode_context(body: &Obj) -> Result<LoginContext, LookupError> {
             .iter()
             .map(|c| decode_connection(&Obj(c)))
             .collect::<Result<_, _>>()?,
+        hidden_connection: body
+            .obj("hidden_connection")
+            .map(|c| decode_connection(&c))
+            .transpose()?,
         authorize_url: body.str("authorize_url")?,
     })
 }
@@ -355,7 +363,12 @@ fn decode_connection(c: &Obj) -> Result<PublicConnection, LookupError> {
         display_name: c.opt_str("display_name")?.unwrap_or_else(|| name.clone()),
         name,
         strategy,
-        icon_url: c.opt_str("icon_url").ok().flatten(),
+        // Like branding, a malformed icon is dropped (the built-in icon is drawn).
+        icon_url: c
+            .opt_str("icon_url")
+            .ok()
+            .flatten()
+            .and_then(|u| HttpsUrl::parse(&u).ok()),
         kind,
         is_signup_enabled: c.get("is_signup_enabled").as_bool().unwrap_or(false),
     })

@@ -71,6 +71,9 @@ pub struct Button {
     pub class: &'static str,
     /// An SVG path (24×24) drawn before the text.
     pub icon: Option<&'static str>,
+    /// The connection's own icon (`icon_url`), drawn instead of `icon` unless it
+    /// fails to load.
+    pub icon_url: Option<String>,
     /// For a database connection: the id of its email field, which continues as
     /// `login_hint`. The button then submits a small form.
     pub email_field: Option<String>,
@@ -84,6 +87,7 @@ impl Button {
             text,
             class,
             icon: None,
+            icon_url: None,
             email_field: None,
             act,
         }
@@ -153,9 +157,18 @@ fn text(parts: Text) -> impl IntoView {
 }
 
 fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
+    // A custom icon hides the built-in one, which comes back if the image fails.
+    let custom = b.icon_url.is_some();
+    let image = b.icon_url.map(|src| {
+        view! {
+            <img class="button__icon" src=src alt="" referrerpolicy="no-referrer"
+                on:error=|ev| crate::browser::fall_back_to_next(&ev)/>
+        }
+    });
     let icon = b.icon.map(|d| {
         view! {
-            <svg class="button__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <svg class="button__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"
+                hidden=custom>
                 <path fill="currentColor" d=d></path>
             </svg>
         }
@@ -166,7 +179,7 @@ fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
         <button type=if submits { "submit" } else { "button" } class=b.class
             disabled=move || live.navigating.get()
             on:click=move |_| if !submits { on.run(act) }>
-            {icon}<span>{text(b.text)}</span>
+            {image}{icon}<span>{text(b.text)}</span>
         </button>
     };
     match b.email_field {

@@ -104,11 +104,7 @@ pub fn organization_login(
         .and_then(|b| b.logo_url.as_ref())
         .map(|src| (src.as_str().to_owned(), org.label().to_owned()));
     let redirecting = redirecting.map(|name| {
-        let to = ctx
-            .connections
-            .iter()
-            .find(|c| c.name == name)
-            .map_or(name, |c| &c.display_name);
+        let to = ctx.connection(name).map_or(name, |c| &c.display_name);
         Note {
             text: vec![fixed("Redirecting you to "), tenant(to), fixed("…")],
             role: Some("status"),
@@ -196,6 +192,7 @@ fn connections(connections: &[PublicConnection]) -> Vec<Button> {
                     "button button--connection"
                 },
                 icon: Some(icon(c)),
+                icon_url: c.icon_url.as_ref().map(|u| u.as_str().to_owned()),
                 email_field: database.then(|| email_field(c)),
                 act: Act::Connect(i),
             }
@@ -260,6 +257,7 @@ mod tests {
             },
             organization: None,
             connections,
+            hidden_connection: None,
             authorize_url: "https://auth.example.com/authorize".to_owned(),
         }
     }

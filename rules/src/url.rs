@@ -85,14 +85,18 @@ pub const MAX_URL_LEN: usize = 2048;
 /// The rule for tenant-supplied image URLs: absolute `https://`, a plain DNS host (an
 /// optional port), no userinfo, no backslash, no whitespace or control characters,
 /// at most 2048 bytes. Stricter than browsers on purpose: every value it accepts means
-/// the same thing to every parser.
+/// the same thing to every parser. One exception, the one browsers make for secure
+/// contexts: `http://` to a loopback host (`localhost`, `*.localhost`, `127.0.0.1`),
+/// which never leaves the user's machine (local development, the demo).
 pub fn validate_https_url(s: &str) -> Result<(), &'static str> {
     if s.len() > MAX_URL_LEN {
         return Err("must be at most 2048 characters");
     }
-    let rest = s
-        .strip_prefix("https://")
-        .ok_or("must be an absolute https:// URL")?;
+    let (rest, loopback_only) = match (s.strip_prefix("https://"), s.strip_prefix("http://")) {
+        (Some(rest), _) => (rest, false),
+        (None, Some(rest)) => (rest, true),
+        _ => return Err("must be an absolute https:// URL"),
+    };
     if s.bytes()
         .any(|b| b <= b' ' || b == 0x7f || b == b'\\' || !b.is_ascii())
     {
@@ -123,6 +127,12 @@ pub fn validate_https_url(s: &str) -> Result<(), &'static str> {
         });
     if !labels_ok {
         return Err("must have a valid host name");
+    }
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || host == "127.0.0.1";
+    if loopback_only && !loopback {
+        return Err("must be an absolute https:// URL");
     }
     Ok(())
 }
@@ -171,6 +181,30 @@ mod tests {
         assert_eq!(u.as_str(), "https://cdn.acme.test/l.png");
         assert!(HttpsUrl::parse("javascript:alert(1)").is_err());
         assert!(HttpsUrl::parse("http://cdn.acme.test/l.png").is_err());
+        // Loopback is the one http exception (it never leaves the machine).
+        for local in [
+            "http://localhost:8080/demo/logos/acme.svg",
+            "http://globex.localhost:8080/l.svg",
+            "http://127.0.0.1/l.svg",
+        ] {
+            assert!(HttpsUrl::parse(local).is_ok(), "{local}");
+        }
+        for remote in [
+            "http://localhost.evil.test/l.svg",
+            "http://127.0.0.1.evil.test/l.svg",
+            "http://10.0.0.1/l.svg",
+            "http://localhost@evil.test/l.svg",
+        ] {
+            assert_eq!(
+                validate_https_url(remote),
+                Err(if remote.contains('@') {
+                    "must not contain a username or password"
+                } else {
+                    "must be an absolute https:// URL"
+                }),
+                "{remote}"
+            );
+        }
     }
 
     #[test]

@@ -187,8 +187,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         trust_proxy: args.trust_proxy,
         demo: args.demo,
     };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     if args.demo {
-        crate::demo::seed(&db)
+        let origin = format!("http://localhost:{}", addr.port());
+        crate::demo::seed(&db, &origin)
             .await
             .map_err(|e| format!("demo tenant: {e:?}"))?;
     }
@@ -197,10 +202,6 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         management: args.management_rate_limit,
     };
     let state = AppState::new(db.clone(), token_key, config, limits, assets);
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, database = %redact(&args.db.database), "portico-server listening");
     if args.demo {
         crate::demo::pages::print_urls(

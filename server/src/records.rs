@@ -7,7 +7,7 @@
 use portico_rules::context::{
     Branding, ConnectionKind, DiscoveryMethod, OrganizationUsage, RequireBehavior,
 };
-use portico_rules::url::validate_https_url;
+use portico_rules::url::HttpsUrl;
 use portico_rules::OrganizationName;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -66,13 +66,12 @@ impl Connection {
         ConnectionKind::from_strategy(&self.strategy)
     }
 
-    /// `options.icon_url` when it is a valid https URL.
-    pub fn icon_url(&self) -> Option<String> {
+    /// `options.icon_url` when it follows the image URL rule.
+    pub fn icon_url(&self) -> Option<HttpsUrl> {
         self.options
             .get("icon_url")
             .and_then(Value::as_str)
-            .filter(|u| validate_https_url(u).is_ok())
-            .map(str::to_owned)
+            .and_then(|u| HttpsUrl::parse(u).ok())
     }
 }
 

@@ -58,8 +58,12 @@ async fn token_command_prints_a_token_the_server_accepts() {
 #[tokio::test]
 async fn demo_seed_is_idempotent() {
     let app = common::app().await;
-    portico_server::demo::seed(&app.state.db).await.unwrap();
-    portico_server::demo::seed(&app.state.db).await.unwrap();
+    portico_server::demo::seed(&app.state.db, "http://localhost:8080")
+        .await
+        .unwrap();
+    portico_server::demo::seed(&app.state.db, "http://localhost:8080")
+        .await
+        .unwrap();
     let orgs = app
         .api(Method::GET, "/organizations?include_totals=true", None)
         .await
@@ -89,6 +93,22 @@ async fn demo_seed_is_idempotent() {
     assert!(initech.json()["organization"]
         .get("branding")
         .is_none_or(|b| b.is_null()));
+    // Started again on another port, the logos follow it (nothing else changes).
+    portico_server::demo::seed(&app.state.db, "http://localhost:9090")
+        .await
+        .unwrap();
+    let globex = app
+        .get("/login/context?client_id=demo-require-prompt&organization=globex")
+        .await
+        .json();
+    assert_eq!(
+        globex["organization"]["branding"]["logo_url"],
+        "http://localhost:9090/demo/logos/globex.svg"
+    );
+    assert_eq!(
+        globex["organization"]["branding"]["colors"]["primary"],
+        "#ffd400"
+    );
 }
 
 // The token command `serve --demo` prints, run as printed (cargo run replaced by the
@@ -134,5 +154,51 @@ fn the_demo_prints_a_token_command_that_works() {
     assert!(
         !pg.contains("s3cret") && pg.contains("$DATABASE_URL"),
         "{pg}"
+    );
+}
+
+// Issue: "the demo's logos point at a host that resolves nowhere". The demo serves
+// its own logos, its organizations point at them on the port it listens on, and the
+// page's CSP lets an organization subdomain (`globex.localhost`) load them.
+#[test]
+fn the_demo_serves_the_logos_its_organizations_show() {
+    use common::process::{http_get, status_of, DemoServer};
+    let dir = tempfile::tempdir().unwrap();
+    let server = DemoServer::start(dir.path(), &[("PORTICO_LOG", "warn")], false);
+    let context = http_get(
+        server.port,
+        "/login/context?client_id=demo-require-prompt&organization=globex",
+        "",
+    );
+    assert_eq!(status_of(&context), 200, "{context}");
+    let body = context.split("\r\n\r\n").nth(1).unwrap();
+    let ctx: serde_json::Value = serde_json::from_str(body).unwrap();
+    let logo = ctx["organization"]["branding"]["logo_url"]
+        .as_str()
+        .unwrap();
+    let origin = format!("http://localhost:{}", server.port);
+    let path = logo.strip_prefix(&origin).expect(logo);
+    let image = http_get(server.port, path, "");
+    assert_eq!(status_of(&image), 200, "{image}");
+    assert!(image
+        .to_ascii_lowercase()
+        .contains("content-type: image/svg+xml"));
+    assert!(image.contains("<svg"));
+    assert_eq!(
+        status_of(&http_get(server.port, "/demo/logos/x.svg", "")),
+        404
+    );
+    // Every HTML page carries the same CSP (here one the server writes itself).
+    let page = http_get(server.port, "/handoff?client_id=demo-require-prompt", "");
+    let csp = page
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("content-security-policy:")
+        })
+        .expect("a CSP");
+    assert!(
+        csp.contains("img-src 'self' https: http://localhost:*"),
+        "{csp}"
     );
 }

@@ -87,7 +87,15 @@ async fn organization(
     branding: Value,
     connections: &[&str],
 ) -> ApiResult<()> {
-    if db.organization_by_name(name).await?.is_some() {
+    if let Some(existing) = db.organization_by_name(name).await? {
+        // Kept as it is, but for the logo's address, which follows the demo's port.
+        let wanted: Option<portico_rules::Branding> =
+            serde_json::from_value(branding.clone()).ok().flatten();
+        if existing.branding != wanted {
+            let body = json!({ "branding": branding });
+            let input = OrganizationInput::parse(body.to_string().as_bytes(), false)?;
+            db.update_organization(&existing.id, input).await?;
+        }
         return Ok(());
     }
     let enabled: Vec<Value> = connections
@@ -105,7 +113,10 @@ async fn organization(
     }
 }
 
-pub async fn seed(db: &Db) -> ApiResult<()> {
+/// Creates the demo tenant where it is missing; `origin` is where this server is
+/// reached (`http://localhost:{port}`), which serves the demo's logos.
+pub async fn seed(db: &Db, origin: &str) -> ApiResult<()> {
+    let logo = |name: &str| format!("{origin}/demo/logos/{name}.svg");
     for (id, name, usage, behavior, _) in CLIENTS {
         if db.client(id).await?.is_none() {
             let client = Client {
@@ -162,7 +173,7 @@ pub async fn seed(db: &Db) -> ApiResult<()> {
         "acme",
         "Acme Corporation",
         json!({
-            "logo_url": "https://logos.portico.test/acme.svg",
+            "logo_url": logo("acme"),
             "colors": { "primary": "#0b5cd5", "page_background": "#e6eefb" }
         }),
         &[&okta],
@@ -173,7 +184,7 @@ pub async fn seed(db: &Db) -> ApiResult<()> {
         "globex",
         "Globex",
         json!({
-            "logo_url": "https://logos.portico.test/globex.svg",
+            "logo_url": logo("globex"),
             "colors": { "primary": "#ffd400", "page_background": "#22252b" }
         }),
         &[&google, &database, &azure],

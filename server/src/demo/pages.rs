@@ -6,9 +6,9 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use portico_rules::url::{encode_component, parse_query};
@@ -20,10 +20,30 @@ use crate::web::shell::{escape_html, server_page};
 pub fn router(state: &AppState) -> Router<AppState> {
     let router = Router::new().route("/handoff", get(handoff));
     if state.config.demo {
-        router.route("/callback", get(callback))
+        router
+            .route("/callback", get(callback))
+            .route("/demo/logos/{file}", get(logo))
     } else {
         router
     }
+}
+
+/// The demo organizations' logos (`branding.logo_url` points here), so the demo
+/// looks as designed without reaching any other host.
+async fn logo(Path(file): Path<String>) -> Response {
+    let svg = match file.as_str() {
+        "acme.svg" => include_str!("logos/acme.svg"),
+        "globex.svg" => include_str!("logos/globex.svg"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        svg,
+    )
+        .into_response()
 }
 
 fn try_urls(origin: &str, base_domain: Option<&str>, port: u16) -> Vec<(String, String)> {

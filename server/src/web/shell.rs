@@ -59,8 +59,15 @@ fn csp_posting_to(nonce: &str, config: &Config, form_action: Option<&str>) -> St
         .chain(form_action)
         .collect::<Vec<_>>()
         .join(" ");
+    // The demo's logos come from this server under the name `localhost`, which an
+    // organization subdomain (`acme.localhost`) does not count as 'self'.
+    let img_src = if config.demo {
+        "'self' https: http://localhost:*"
+    } else {
+        "'self' https:"
+    };
     format!(
-        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; img-src 'self' https:; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action {form_action}"
+        "default-src 'none'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'nonce-{nonce}'; img-src {img_src}; connect-src 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'; form-action {form_action}"
     )
 }
 
