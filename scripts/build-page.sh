@@ -31,4 +31,12 @@ export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
 export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 export CARGO_TARGET_DIR=${PORTICO_PAGE_TARGET_DIR:-target/page}
-exec trunk build --release=true "$@"
+trunk build --release=true "$@"
+# The JS glue, minified (trunk leaves it as wasm-bindgen wrote it); the integrity
+# hashes in index.html follow.
+dist=dist
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--dist" ]; then dist=$2; fi
+  shift
+done
+node scripts/minify-glue.mjs "$dist"

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use axum::body::Bytes;
-use portico_rules::page::NONCE_PLACEHOLDER;
+use portico_rules::page::{BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, NONCE_PLACEHOLDER};
 
 /// One file of the built page, with its compressed forms.
 pub struct Asset {
@@ -97,6 +97,7 @@ impl Assets {
     }
 
     fn from_parts(files: HashMap<String, Asset>, index: String) -> Assets {
+        let index = canonical(&index);
         let template = index
             .replace(
                 "<script type=\"module\">",
@@ -107,11 +108,11 @@ impl Assets {
                 &format!("<script nonce=\"{NONCE_PLACEHOLDER}\">"),
             );
         let stylesheet = index
-            .find("<link rel=\"stylesheet\"")
-            .and_then(|start| {
-                index[start..]
-                    .find('>')
-                    .map(|end| index[start..=start + end].to_owned())
+            .match_indices("<link ")
+            .find_map(|(start, _)| {
+                let tag = &index[start..=start + index[start..].find('>')?];
+                (tag.contains(" rel=stylesheet") || tag.contains(" rel=\"stylesheet\""))
+                    .then(|| tag.to_owned())
             })
             .unwrap_or_default();
         Assets {
@@ -124,5 +125,41 @@ impl Assets {
     /// The file at `path` (`/portico-….wasm`), if the build has one.
     pub fn file(&self, path: &str) -> Option<&Asset> {
         self.files.get(path)
+    }
+}
+
+/// Trunk's minified `index.html` (release builds) writes attributes unquoted and in
+/// its own order; the tags the server rewrites are put back in the one form it looks
+/// for, so the same code serves minified and plain builds.
+fn canonical(index: &str) -> String {
+    index
+        .replace("<script type=module>", "<script type=\"module\">")
+        .replace(
+            &format!("<meta content={BASE_DOMAIN_DEFAULT} name={BASE_DOMAIN_META}>"),
+            &format!("<meta name=\"{BASE_DOMAIN_META}\" content=\"{BASE_DOMAIN_DEFAULT}\">"),
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // What trunk 0.21's minifier writes (scripts/build-page.sh, `minify = "on_release"`).
+    const MINIFIED: &str = "<!doctype html><html lang=en><meta charset=utf-8><meta content=localhost name=portico-base-domain><title>Log in</title><link href=/p.css integrity=sha384-x rel=stylesheet><script type=module>import init from '/p.js';</script><link crossorigin href=/p.js rel=modulepreload></head><body></body></html>";
+
+    #[test]
+    fn a_minified_page_is_rewritten_like_a_plain_one() {
+        let assets = Assets::from_parts(HashMap::new(), MINIFIED.to_owned());
+        assert!(assets.template.contains(&format!(
+            "<script type=\"module\" nonce=\"{NONCE_PLACEHOLDER}\">"
+        )));
+        assert!(assets.template.contains(&format!(
+            "<meta name=\"{BASE_DOMAIN_META}\" content=\"{BASE_DOMAIN_DEFAULT}\">"
+        )));
+        assert_eq!(
+            assets.stylesheet,
+            "<link href=/p.css integrity=sha384-x rel=stylesheet>"
+        );
+        assert!(assets.template.contains("</head>"));
     }
 }
