@@ -35,7 +35,7 @@ async function startLockServer(organizationId) {
   const lock = zlib.brotliCompressSync(readFileSync(path.join(root, 'bench/lock/lock.min.js')), {
     params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 },
   });
-  const logo = readFileSync(path.join(root, 'docs/logos/globex.svg'));
+  const logo = readFileSync(path.join(root, 'server/src/demo/logos/globex.svg'));
   let port;
   const page = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Log in</title></head>
 <body style="margin:0;background:#22252b"><script src="/lock.min.js"></script><script>
@@ -91,9 +91,6 @@ lock.show();
 /** One throttled load in a fresh context; returns the measurements. */
 async function measure(browser, url, clickableSelector) {
   const context = await browser.newContext({ viewport: { width: 720, height: 680 } });
-  // The demo logos' https host is not reachable here: serve them locally for Portico.
-  await context.route('https://logos.portico.test/**', (route) =>
-    route.fulfill({ path: path.join(root, 'docs/logos', route.request().url().split('/').pop()), contentType: 'image/svg+xml' }));
   const page = await context.newPage();
   await page.addInitScript((selector) => {
     window.__m = {};

@@ -44,18 +44,15 @@ pub fn input_value(id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// For an image that failed to load (`error` event): hides it and shows the element
-/// after it (the built-in icon) instead, in the same box.
-pub fn fall_back_to_next(ev: &web_sys::Event) {
-    let Some(image) = ev
+/// For an image that failed to load (`error` event): hides it, so that what the
+/// stylesheet hid behind it (the built-in icon, the name's initial) shows instead, in
+/// the same box.
+pub fn hide_failed(ev: web_sys::ErrorEvent) {
+    if let Some(image) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return;
-    };
-    let _ = image.set_attribute("hidden", "");
-    if let Some(next) = image.next_element_sibling() {
-        let _ = next.remove_attribute("hidden");
+    {
+        let _ = image.set_attribute("hidden", "");
     }
 }
 

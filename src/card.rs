@@ -157,18 +157,17 @@ fn text(parts: Text) -> impl IntoView {
 }
 
 fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
-    // A custom icon hides the built-in one, which comes back if the image fails.
-    let custom = b.icon_url.is_some();
+    // A custom icon hides the built-in one after it (stylesheet), which comes back if
+    // the image fails (`hide_failed`).
     let image = b.icon_url.map(|src| {
         view! {
             <img class="button__icon" src=src alt="" referrerpolicy="no-referrer"
-                on:error=|ev| crate::browser::fall_back_to_next(&ev)/>
+                on:error=crate::browser::hide_failed/>
         }
     });
     let icon = b.icon.map(|d| {
         view! {
-            <svg class="button__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"
-                hidden=custom>
+            <svg class="button__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                 <path fill="currentColor" d=d></path>
             </svg>
         }
@@ -273,10 +272,16 @@ pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
         loading.then(|| view! { <div class="spinner" role="status" aria-label="Loading"></div> });
     // The box is there only for a logo that will load, and keeps its height while it
     // does.
+    // A logo that fails to load gives way to the name's initial on the primary
+    // colour, in the same box: never a broken-image icon, never a shift.
     let logo = logo.map(|(src, alt)| {
+        // Upper-cased by the stylesheet (Unicode case tables would cost the wasm KBs).
+        let initial: String = alt.chars().take(1).collect();
         view! {
             <div class="logo">
-                <img class="logo__img" src=src alt=alt referrerpolicy="no-referrer"/>
+                <img class="logo__img" src=src alt=alt referrerpolicy="no-referrer"
+                    on:error=crate::browser::hide_failed/>
+                <span class="logo__initial" aria-hidden="true">{initial}</span>
             </div>
         }
     });

@@ -39,6 +39,11 @@ async function startCallback() {
     + "<script>if (location.hash.length > 1) fetch('/callback/fragment?' + location.hash.slice(1));</script>";
   const srv = http.createServer((req, res) => {
     const url = new URL(req.url, base);
+    // The browser's own request for the application's icon is not a response.
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(404);
+      return res.end();
+    }
     if (url.pathname === '/callback/fragment') {
       received.push(Object.assign(new URL(`/callback${url.search}`, base), { via: 'fragment' }));
       res.writeHead(204);
@@ -151,8 +156,8 @@ export async function launchBrowser() {
 }
 
 /**
- * A new page that records every request, fails on CSP violations and page errors,
- * and serves the demo logos (their https hosts are not reachable here).
+ * A new page that records every request and fails on CSP violations and page errors
+ * (the demo serves its own logos).
  */
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 720, height: 680 }, ...options });
@@ -166,8 +171,6 @@ export async function newPage(browser, options = {}) {
     if (m.type() === 'error' && !/favicon|ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(text)) problems.push(`console error: ${text}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await context.route('https://logos.portico.test/**', (route) =>
-    route.fulfill({ path: path.join(root, 'docs/logos', route.request().url().split('/').pop()), contentType: 'image/svg+xml' }));
   return { context, page, requests, problems };
 }
 

@@ -15,7 +15,7 @@ use portico_rules::url::{encode_component, parse_query};
 
 use super::CALLBACK;
 use crate::state::AppState;
-use crate::web::shell::{escape_html, server_page};
+use crate::web::shell::{escape_html, server_page, server_page_styled};
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let router = Router::new().route("/handoff", get(handoff));
@@ -171,7 +171,8 @@ fn request_page(
         escape_html(title),
         escape_html(query)
     );
-    server_page(state, StatusCode::OK, title, &inner, headers)
+    let css = include_str!("request.css");
+    server_page_styled(state, StatusCode::OK, title, css, &inner, headers)
 }
 
 /// The demo's stand-in for an authorization server: shows exactly the request that

@@ -21,7 +21,22 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/authorize", get(entry::entry))
         .route("/index.html", get(entry::static_page))
+        .route("/favicon.ico", get(favicon))
         .fallback(asset)
+}
+
+/// Portico's own icon (a portico, 32 px), for every page the server answers, with or
+/// without `--dist`. Organizations' branding has no icon of its own (Auth0's shape
+/// has none), so the tab shows Portico's.
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/x-icon"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        &include_bytes!("favicon.ico")[..],
+    )
+        .into_response()
 }
 
 /// Everything else: a file of the built page, compressed when the browser accepts it.

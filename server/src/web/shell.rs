@@ -152,21 +152,39 @@ pub fn server_page(
     inner_html: &str,
     req_headers: &HeaderMap,
 ) -> Response {
+    server_page_styled(state, status, title, "", inner_html, req_headers)
+}
+
+/// `server_page` with `css` of its own, in a nonce'd `<style>` after the page's
+/// stylesheet.
+pub fn server_page_styled(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    css: &str,
+    inner_html: &str,
+    req_headers: &HeaderMap,
+) -> Response {
     let nonce = new_nonce();
-    let body = document(state, title, inner_html, "");
+    let style = if css.is_empty() {
+        String::new()
+    } else {
+        format!("<style nonce=\"{nonce}\">{css}</style>")
+    };
+    let body = document(state, title, &style, inner_html, "");
     html(status, body, &nonce, &state.config, true, req_headers)
 }
 
-/// The document of a page the server writes: the page's stylesheet, `inner_html` in
-/// the card, and `after` (a nonce'd script, or nothing) after it.
-fn document(state: &AppState, title: &str, inner_html: &str, after: &str) -> String {
+/// The document of a page the server writes: the page's stylesheet and `head`,
+/// `inner_html` in the card, and `after` (a nonce'd script, or nothing) after it.
+fn document(state: &AppState, title: &str, head: &str, inner_html: &str, after: &str) -> String {
     let stylesheet = state
         .assets
         .as_ref()
         .map(|a| a.stylesheet.as_str())
         .unwrap_or("");
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{}</title>{stylesheet}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\">{inner_html}</div></div></main>{after}</body></html>",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{}</title>{stylesheet}{head}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\">{inner_html}</div></div></main>{after}</body></html>",
         escape_html(title)
     )
 }
@@ -199,7 +217,7 @@ pub fn form_post_page(
         escape_html(action),
     );
     let script = format!("<script nonce=\"{nonce}\">document.forms[0].submit()</script>");
-    let body = document(state, "Returning to the application", &inner, &script);
+    let body = document(state, "Returning to the application", "", &inner, &script);
     let csp = csp_posting_to(&nonce, &state.config, portico_rules::url::origin(action));
     html_with_csp(StatusCode::OK, body, &csp, true, req_headers)
 }
