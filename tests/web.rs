@@ -23,6 +23,8 @@ fn param(url: &str, name: &str) -> Vec<String> {
 
 // ---- the flow table ---------------------------------------------------------------
 
+// SPEC §4 row: deny | no org → personal login: the client's connections. Seed 001:
+// "deny: (Default) Users cannot log in using an organization."
 #[wasm_bindgen_test]
 async fn deny_without_organization_is_the_personal_login() {
     capture_navigation();
@@ -46,6 +48,9 @@ async fn deny_without_organization_is_the_personal_login() {
     );
 }
 
+// SPEC §4 row: deny | org known → error redirect `invalid_request` / `parameter
+// organization is not allowed for this client`. Seed 001: "deny: (Default) Users
+// cannot log in using an organization."
 #[wasm_bindgen_test]
 async fn deny_with_organization_returns_the_error_to_the_application() {
     capture_navigation();
@@ -63,6 +68,9 @@ async fn deny_with_organization_returns_the_error_to_the_application() {
     assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
 }
 
+// SPEC §4 row: allow | no org → personal login, plus a "Sign in with your
+// organization" link to the prompt. Seed 001: "allow: Users can log in either with an
+// organization or without one."
 #[wasm_bindgen_test]
 async fn allow_without_organization_offers_the_prompt() {
     capture_navigation();
@@ -79,6 +87,8 @@ async fn allow_without_organization_offers_the_prompt() {
     assert_eq!(root_var("--portico-primary"), "#4f46e5");
 }
 
+// SPEC §4 row: allow / require | found → organization login, themed. Seed 000: the
+// login page shows the organization's branding when an organization is given.
 #[wasm_bindgen_test]
 async fn organization_found_is_the_themed_organization_login() {
     capture_navigation();
@@ -137,6 +147,9 @@ async fn organization_found_is_the_themed_organization_login() {
     );
 }
 
+// SPEC §4 row: allow / require | not found | pre_login_prompt (or allow) → prompt
+// again with "The organization you entered is invalid" (never says whether it exists
+// elsewhere).
 #[wasm_bindgen_test]
 async fn organization_not_found_prompts_again_without_saying_more() {
     capture_navigation();
@@ -156,6 +169,10 @@ async fn organization_not_found_prompts_again_without_saying_more() {
     );
 }
 
+// SPEC §4 row: require | no org | no_prompt → error redirect `invalid_request` /
+// `parameter organization is required for this client`. Seed 001: "no_prompt:
+// (Default) Display no prompt. Requests without a valid organization parameter will
+// be rejected."
 #[wasm_bindgen_test]
 async fn require_no_prompt_without_organization_returns_the_error() {
     capture_navigation();
@@ -195,6 +212,8 @@ async fn require_no_prompt_with_an_unknown_organization_returns_the_error() {
     assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
 }
 
+// SPEC §4 row: require | no org | pre_login_prompt → organization prompt. Seed 001:
+// "pre_login_prompt: Display Auth0's out-of-box pre-login Organization prompt."
 #[wasm_bindgen_test]
 async fn require_pre_login_prompt_shows_the_prompt() {
     stub_fetch(&script(&[ok(&context(
@@ -214,6 +233,8 @@ async fn require_pre_login_prompt_shows_the_prompt() {
     );
 }
 
+// SPEC §4 row: require | no org | post_login_prompt → unsupported here: clear error
+// page naming the setting.
 #[wasm_bindgen_test]
 async fn post_login_prompt_is_a_clear_error() {
     capture_navigation();
@@ -228,6 +249,9 @@ async fn post_login_prompt_is_a_clear_error() {
     assert!(navigations_made().is_empty());
 }
 
+// SPEC §4: error redirects go to `redirect_uri` "only when `client_id` is known and
+// `redirect_uri` is exactly one of its callbacks"; otherwise the page shows the error
+// itself and redirects nowhere.
 #[wasm_bindgen_test]
 async fn unregistered_redirect_uri_goes_nowhere() {
     capture_navigation();
@@ -383,15 +407,129 @@ async fn prompt_looks_up_and_keeps_the_url_in_step() {
         reqs[1].ends_with("&organization=nope") && reqs[2].ends_with("&organization=acme"),
         "{reqs:?}"
     );
-    // Back goes to the prompt (the address without the organization).
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .back()
-        .unwrap();
-    sleep(Duration::from_millis(200)).await;
+    // Back shows the previous step's screen again (looked up afresh: the invalid
+    // name's prompt), Forward the organization's login, and a reload the same.
+    let history = web_sys::window().unwrap().history().unwrap();
+    stub_fetch(&script(&[
+        step(404, NOT_FOUND_ORG, ""),
+        ok(&context("require", "pre_login_prompt", None, &[])),
+    ]));
+    history.back().unwrap();
+    page.wait_text("The organization you entered is invalid", 2)
+        .await;
     assert!(address_query().ends_with("&organization=nope"));
+    assert!(!page.text().contains("Log in to Acme Corp"));
+    assert_eq!(requests_made().len(), 2, "{:?}", requests_made());
+    let acme = ok(&context(
+        "require",
+        "pre_login_prompt",
+        Some(&org_json(BRANDING)),
+        &[DATABASE, OKTA],
+    ));
+    stub_fetch(&script(std::slice::from_ref(&acme)));
+    history.forward().unwrap();
+    page.wait_text("Log in to Acme Corp", 2).await;
+    assert!(address_query().ends_with("&organization=acme"));
+    assert!(!page.text().contains("Enter your organization"));
+    drop(page);
+    stub_fetch(&script(&[acme]));
+    let page = mount_here(None).await;
+    page.wait_text("Log in to Acme Corp", 2).await;
+    assert!(page.text().contains("Continue with Acme Okta"));
+    assert_eq!(requests_made().len(), 1);
+}
+
+// SPEC §4, Connections in detail: a connection hidden from buttons "is never drawn
+// and never listed publicly, yet it stays usable: a request whose `connection` names
+// one of the organization's connections, hidden or not, continues to it at once".
+#[wasm_bindgen_test]
+async fn a_hidden_connection_the_request_names_continues_at_once() {
+    capture_navigation();
+    let hidden = OKTA
+        .replace("acme-okta", "acme-saml")
+        .replace("Acme Okta", "Acme SAML");
+    let ctx = context("require", "no_prompt", Some(&org_json("null")), &[DATABASE]).replace(
+        "\"authorize_url\"",
+        &format!("\"hidden_connection\":{hidden},\"authorize_url\""),
+    );
+    stub_fetch(&script(&[ok(&ctx)]));
+    let page = mount(
+        &request_query("&organization=acme&connection=acme-saml"),
+        None,
+    )
+    .await;
+    page.wait_text("Redirecting you to Acme SAML", 2).await;
+    let nav = navigations_made();
+    assert_eq!(nav.len(), 1);
+    assert!(nav[0].starts_with(AUTHORIZE), "{}", nav[0]);
+    assert_eq!(param(&nav[0], "connection"), ["acme-saml"]);
+    assert_eq!(param(&nav[0], "organization"), ["org_abc123"]);
+    // The lookup named it; the hidden connection is never drawn as a button.
+    assert!(requests_made()[0].ends_with("&organization=acme&connection=acme-saml"));
+    assert!(!page.text().contains("Continue with Acme SAML"));
+    assert!(page.text().contains("Continue with Email and password"));
+}
+
+// SPEC §4, Connections in detail: "a connection's `icon_url` (https) is drawn on its
+// button (`referrerpolicy="no-referrer"`, built-in icon by strategy when absent or
+// failing)".
+#[wasm_bindgen_test]
+async fn a_connection_icon_is_drawn_and_falls_back_when_it_fails() {
+    capture_navigation();
+    // Nothing listens on port 9: the image fails to load.
+    let broken = GOOGLE.replace(
+        "\"icon_url\":null",
+        "\"icon_url\":\"http://127.0.0.1:9/g.png\"",
+    );
+    let ctx = context(
+        "require",
+        "no_prompt",
+        Some(&org_json("null")),
+        &[&broken, OKTA],
+    );
+    stub_fetch(&script(&[ok(&ctx)]));
+    let page = mount(&request_query("&organization=acme"), None).await;
+    page.wait_text("Continue with Google", 2).await;
+    let google = page.button("Continue with Google");
+    let img = google
+        .query_selector("img.button__icon")
+        .unwrap()
+        .expect("the custom icon");
+    assert_eq!(
+        img.get_attribute("src").as_deref(),
+        Some("http://127.0.0.1:9/g.png")
+    );
+    assert_eq!(
+        img.get_attribute("referrerpolicy").as_deref(),
+        Some("no-referrer")
+    );
+    assert_eq!(img.get_attribute("alt").as_deref(), Some(""));
+    let builtin = google.query_selector("svg.button__icon").unwrap().unwrap();
+    for _ in 0..100 {
+        if img.has_attribute("hidden") {
+            break;
+        }
+        sleep(Duration::from_millis(20)).await;
+    }
+    assert!(img.has_attribute("hidden"), "the failed image is hidden");
+    assert!(
+        !builtin.has_attribute("hidden"),
+        "the built-in icon is back"
+    );
+    // In the same 20 px box: the image takes no room, the built-in icon is drawn.
+    assert_eq!(size_of(".connections img.button__icon"), "0,0");
+    assert_eq!(
+        size_of(".connections > :first-child svg.button__icon"),
+        "20,20"
+    );
+    // Without icon_url: only the built-in icon, never an image.
+    let okta = page.button("Continue with Acme Okta");
+    assert!(okta.query_selector("img").unwrap().is_none());
+    assert!(!okta
+        .query_selector("svg")
+        .unwrap()
+        .unwrap()
+        .has_attribute("hidden"));
 }
 
 #[wasm_bindgen_test]
@@ -813,7 +951,9 @@ async fn unknown_fields_are_ignored_and_invalid_branding_falls_back() {
     let page = mount(&request_query("&organization=acme"), None).await;
     page.wait_text("Log in to Acme Corp", 2).await;
     assert_eq!(root_var("--portico-primary"), "#4f46e5");
-    assert_eq!(root_var("--portico-page-bg"), "#eef0f4");
+    // The default page background is the stylesheet's (light, or dark in dark mode).
+    assert_eq!(root_var("--portico-page-bg"), "");
+    assert_eq!(computed("body", "background-color"), "rgb(238, 240, 244)");
     assert!(
         page.query(".logo").is_none(),
         "an invalid logo URL is not rendered, nor its box"
@@ -858,14 +998,24 @@ async fn offline_and_unreachable() {
         .await;
 }
 
+// SPEC §4, states: "loading (`aria-busy`, a spinner after 300 ms, no layout shift),
+// slow lookup (abort after 8 s with Retry)". Time is a fake clock: the spinner's
+// animation is moved by hand and the page's timers run on a virtual clock, so nothing
+// here depends on the machine's speed.
 #[wasm_bindgen_test]
 async fn slow_lookup_aborts_at_eight_seconds_with_retry() {
+    // What arrives is taller than the loading card: it grows downwards, never moves.
     stub_fetch(&script(&[
         r#"{"hang":true}"#.to_owned(),
-        ok(&context("deny", "no_prompt", None, &[GOOGLE])),
+        ok(&context(
+            "deny",
+            "no_prompt",
+            None,
+            &[DATABASE, GOOGLE, OKTA],
+        )),
     ]));
+    let clock = FakeClock::install();
     let page = mount(&request_query(""), None).await;
-    sleep(Duration::from_millis(400)).await;
     assert_eq!(
         page.query("main")
             .unwrap()
@@ -873,8 +1023,24 @@ async fn slow_lookup_aborts_at_eight_seconds_with_retry() {
             .as_deref(),
         Some("true")
     );
+    // No spinner before 300 ms, a spinner after.
+    assert_eq!(spinner_opacity_at(0), "0");
+    assert_eq!(spinner_opacity_at(299), "0");
+    assert_eq!(spinner_opacity_at(301), "1");
+    let loading = box_of(".card");
+    let loading_height: f64 = size_of(".card").split(',').nth(1).unwrap().parse().unwrap();
+    // Not aborted before 8 s …
+    advance_clock(7_999);
+    sleep(Duration::from_millis(50)).await;
+    assert!(
+        !page.text().contains("taking too long"),
+        "aborted before 8 s: {}",
+        page.text()
+    );
     assert!(page.query(".spinner").is_some());
-    page.wait_text("The server is taking too long to answer.", 10)
+    // … and aborted at 8 s, with Retry.
+    advance_clock(1);
+    page.wait_text("The server is taking too long to answer.", 2)
         .await;
     assert_eq!(
         page.query("main")
@@ -883,6 +1049,14 @@ async fn slow_lookup_aborts_at_eight_seconds_with_retry() {
             .as_deref(),
         Some("false")
     );
+    drop(clock);
     page.click("Retry").await;
     page.wait_text("Continue with Google", 2).await;
+    // No layout shift: the card's box stays where the loading card was.
+    let height = |size: String| -> f64 { size.split(',').nth(1).unwrap().parse().unwrap() };
+    assert!(
+        height(size_of(".card")) > loading_height,
+        "the content is taller"
+    );
+    assert_eq!(box_of(".card"), loading);
 }

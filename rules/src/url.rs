@@ -128,9 +128,11 @@ pub fn validate_https_url(s: &str) -> Result<(), &'static str> {
     if !labels_ok {
         return Err("must have a valid host name");
     }
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host.to_ascii_lowercase().ends_with(".localhost")
-        || host == "127.0.0.1";
+    // `localhost` or a name under it (the host is ASCII here), or 127.0.0.1.
+    let under_localhost = host.len() >= 9
+        && host[host.len() - 9..].eq_ignore_ascii_case("localhost")
+        && (host.len() == 9 || host.as_bytes()[host.len() - 10] == b'.');
+    let loopback = under_localhost || host == "127.0.0.1";
     if loopback_only && !loopback {
         return Err("must be an absolute https:// URL");
     }
@@ -190,6 +192,7 @@ mod tests {
             assert!(HttpsUrl::parse(local).is_ok(), "{local}");
         }
         for remote in [
+            "http://notlocalhost/l.svg",
             "http://localhost.evil.test/l.svg",
             "http://127.0.0.1.evil.test/l.svg",
             "http://10.0.0.1/l.svg",

@@ -340,29 +340,34 @@ async fn flow_table_through_authorize() {
     let app = &t.app;
     let location = |r: &Reply| r.header("location").to_owned();
 
-    // deny, no org → personal login page.
+    // SPEC §4 row: deny | no org → personal login. Seed 001: "deny: (Default) Users
+    // cannot log in using an organization."
     let r = app.get(&authorize("deny", "")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(injected(&r)["organization"].is_null());
-    // deny + org → error redirect with state.
+    // SPEC §4 row: deny | org known → error redirect `parameter organization is not
+    // allowed for this client`, with the state.
     let r = app.get(&authorize("deny", "&organization=acme")).await;
     assert_eq!(r.status, StatusCode::FOUND);
     assert_eq!(location(&r), format!("{CB}?error=invalid_request&error_description=parameter%20organization%20is%20not%20allowed%20for%20this%20client&state=st%2B1"));
-    // allow, no org → personal login.
+    // SPEC §4 row: allow | no org → personal login. Seed 001: "allow: Users can log in
+    // either with an organization or without one."
     assert!(injected(&app.get(&authorize("allow", "")).await)["organization"].is_null());
-    // allow/require + org found → organization login with the context.
+    // SPEC §4 row: allow / require | found → organization login, themed (the page with
+    // the organization's context).
     for c in ["allow", "req-prompt", "req-none"] {
         let r = app.get(&authorize(c, "&organization=acme")).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(injected(&r)["organization"]["id"], t.org_id);
     }
-    // allow/require + org not found → the page (prompt with the error), no org.
+    // SPEC §4 row: allow / require | not found | pre_login_prompt (or allow) → prompt
+    // again with "The organization you entered is invalid": the page, no organization.
     let r = app
         .get(&authorize("req-prompt", "&organization=nope"))
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(injected(&r)["organization"].is_null());
-    // require + no_prompt + org not found → error redirect, never the prompt.
+    // SPEC §4 row: require | not found | no_prompt → error redirect, never the prompt.
     // SPEC §4; seeds 001/002: "requests without a valid organization parameter will be
     // rejected".
     for org in ["nope", "Not%20A%20Name"] {
@@ -384,7 +389,9 @@ async fn flow_table_through_authorize() {
             "{extra}"
         );
     }
-    // require + no_prompt, no org → error redirect.
+    // SPEC §4 row: require | no org | no_prompt → error redirect. Seed 001: "no_prompt:
+    // (Default) Display no prompt. Requests without a valid organization parameter
+    // will be rejected."
     let r = app.get(&authorize("req-none", "")).await;
     assert_eq!(r.status, StatusCode::FOUND);
     assert!(location(&r).contains("error_description=parameter%20organization%20is%20required%20for%20this%20client&state=st%2B1"));
@@ -430,7 +437,9 @@ async fn flow_table_through_authorize() {
         !html.contains("<script>"),
         "the request's own values stay inert"
     );
-    // require + pre_login_prompt → the prompt: the page, with a context from which
+    // SPEC §4 row: require | no org | pre_login_prompt → organization prompt. Seed 001:
+    // "pre_login_prompt: Display Auth0's out-of-box pre-login Organization prompt."
+    // The page, with a context from which
     // the page's own flow table shows "Enter your organization" (the prompt is drawn
     // in the browser; tests/web.rs checks what it shows).
     let query = authorize("req-prompt", "");
@@ -444,7 +453,8 @@ async fn flow_table_through_authorize() {
         portico_rules::resolve_login_screen(&req, false, &ctx),
         portico_rules::Screen::Prompt { invalid: false }
     );
-    // require + post_login_prompt → an error page naming the setting.
+    // SPEC §4 row: require | no org | post_login_prompt → unsupported here: an error
+    // page naming the setting.
     let r = app.get(&authorize("req-post", "")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.text().contains("post_login_prompt"));
@@ -515,6 +525,19 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(r.header("x-frame-options"), "DENY", "{uri}");
         assert_eq!(r.header("referrer-policy"), "no-referrer", "{uri}");
     }
+}
+
+// Issue 17: "`GET /favicon.ico` answers 404 on every page load". Portico's own icon,
+// served with or without the built page.
+#[tokio::test]
+async fn the_favicon_is_served() {
+    let app = app().await;
+    let r = app.get("/favicon.ico").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-type"), "image/x-icon");
+    // An ICO directory with one 32 px PNG image.
+    assert_eq!(&r.bytes[..6], &[0, 0, 1, 0, 1, 0]);
+    assert_eq!(&r.bytes[22..26], b"\x89PNG");
 }
 
 #[tokio::test]

@@ -182,24 +182,55 @@ test('a double click navigates once', async () => {
   await context.close();
 });
 
-test('static page: one lookup; slowed to 10 s it aborts at 8 s and Retry works; offline says so', async () => {
+// SPEC §4 states: "loading (`aria-busy`, a spinner after 300 ms, no layout shift), slow
+// lookup (abort after 8 s with Retry)". The page's timers run on Playwright's fake clock,
+// and the spinner's animation is moved by hand: nothing depends on the machine's speed.
+test('static page: one lookup; no spinner before 300 ms; a hung lookup aborts at 8 s, not before; Retry with no layout shift; offline says so', async () => {
   const { page, requests, problems, context } = await newPage(browser);
+  const t0 = new Date('2026-01-01T00:00:00Z').getTime();
+  await page.clock.install({ time: t0 });
   let slow = true;
-  await page.route('**/login/context**', async (route) => {
-    if (slow) {
-      await new Promise((r) => setTimeout(r, 10_000));
-      return route.abort().catch(() => {});
-    }
-    return route.continue();
+  const held = [];
+  let started;
+  const lookupStarted = new Promise((r) => { started = r; });
+  await page.route('**/login/context**', (route) => {
+    if (!slow) return route.continue();
+    held.push(route); // never answered: a hung server
+    started();
   });
   await page.goto(`${world.portico.base}/index.html${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=initech')}`);
+  await lookupStarted;
+  // The lookup (and its 8 s abort timer) started at most `now - t0` after t0; from
+  // here on time moves only when the test says so.
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(now + 1);
   assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
-  await page.getByText('The server is taking too long to answer.').waitFor({ timeout: 12_000 });
+  const opacityAt = (ms) => page.locator('.spinner').evaluate((el, ms) => {
+    for (const a of el.getAnimations()) if (a.animationName === 'spinner-show') { a.pause(); a.currentTime = ms; }
+    return getComputedStyle(el).opacity;
+  }, ms);
+  assert.equal(await opacityAt(0), '0');
+  assert.equal(await opacityAt(299), '0', 'no spinner before 300 ms');
+  assert.equal(await opacityAt(301), '1', 'a spinner after 300 ms');
+  const box = () => page.locator('.card').evaluate((el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.width]; });
+  const loading = await box();
+  // Not aborted 7 s after the lookup started (bounds allow for up to 1 s between the
+  // lookup starting and the clock pausing) …
+  await page.clock.runFor(7_000);
+  await page.waitForTimeout(100);
+  assert.equal(await page.getByText('The server is taking too long to answer.').count(), 0, 'aborted before 8 s');
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
+  // … and aborted by 8 s.
+  await page.clock.runFor(1_100);
+  await page.getByText('The server is taking too long to answer.').waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), 'false');
   await shot(page, '07-slow-lookup');
+  await page.clock.resume();
   slow = false;
   await page.getByRole('button', { name: 'Retry' }).click();
   await page.getByRole('heading', { name: 'Log in to Initech to continue to Portico Demo' }).waitFor();
-  assert.equal(requests.filter((r) => r.url.includes('/login/context')).length, 2, 'the slow one and the retry');
+  assert.deepEqual(await box(), loading, 'the card did not move between loading and loaded');
+  assert.equal(requests.filter((r) => r.url.includes('/login/context')).length, 2, 'the hung one and the retry');
   // Default theme for an organization without branding.
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--portico-primary').trim()), '#4f46e5');
   // Offline: the prompt says so.
@@ -315,6 +346,76 @@ test('dark mode: a dark card that keeps the organization colours, text shades re
   const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
   assert.equal(look.link, `rgb(${hex(accent).join(', ')})`);
   await shot(page, '12-dark-mode-acme');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Issue "every setting does something" (SPEC §4, Connections in detail): a connection's
+// icon_url is drawn on its button; "Sign up" appears exactly where the enabled database
+// connection has is_signup_enabled and continues with screen_hint=signup; the client's
+// logo_uri shows on the prompt and the personal login, and an `allow` prompt leads
+// back to the personal login.
+test('settings that show: custom icon, Sign up, the application logo, Continue without an organization', async () => {
+  const { base, port } = world.portico;
+  const api = async (method, p, body, scopes) => {
+    const r = await fetch(`${base}/api/v2${p}`, {
+      method,
+      headers: { authorization: `Bearer ${world.portico.token(scopes)}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    const text = await r.text();
+    assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  // A square icon the server serves; loopback http is allowed for images (never leaves the machine).
+  const icon = `http://localhost:${port}/favicon.ico`;
+  const sso = await api('POST', '/connections', { name: 'iconic-sso', display_name: 'Iconic SSO', strategy: 'oidc', options: { icon_url: icon } }, 'create:connections');
+  const conns = await api('GET', '/connections', null, 'read:connections');
+  const database = conns.find((c) => c.strategy === 'auth0').id;
+  await api('POST', '/organizations', {
+    name: 'iconic', display_name: 'Iconic',
+    enabled_connections: [
+      { connection_id: sso.id },
+      { connection_id: database, assign_membership_on_login: true, is_signup_enabled: true },
+    ],
+  }, 'create:organizations create:organization_connections');
+  const { page, problems, context } = await newPage(browser);
+  await page.goto(`${base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=iconic')}`);
+  const button = page.getByRole('button', { name: 'Continue with Iconic SSO' });
+  await button.waitFor();
+  const img = button.locator('img.button__icon');
+  await page.waitForFunction((el) => el.complete, await img.elementHandle());
+  assert.equal(await img.getAttribute('src'), icon);
+  assert.equal(await img.getAttribute('referrerpolicy'), 'no-referrer');
+  assert.ok(await img.evaluate((el) => el.naturalWidth > 0), 'the custom icon loaded');
+  assert.equal(await button.locator('svg').evaluate((el) => getComputedStyle(el).display), 'none', 'the built-in icon gives way');
+  // Sign up: present for Iconic's database connection, continuing with screen_hint=signup.
+  const before = world.provider.received.length;
+  await page.getByLabel('Email address').fill('new.user@iconic.test');
+  await shot(page, '13-custom-icon-and-sign-up');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL(/\/interaction\//);
+  assert.equal(world.provider.received.length, before + 1);
+  const sent = world.provider.received.at(-1);
+  assert.equal(sent.get('screen_hint'), 'signup');
+  assert.equal(sent.get('connection'), 'Username-Password-Authentication');
+  assert.equal(sent.get('login_hint'), 'new.user@iconic.test');
+  // Globex's database connection has no sign-up: no "Sign up" there.
+  await page.goto(`${base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=globex')}`);
+  await page.getByRole('button', { name: 'Continue with Google' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Sign up' }).count(), 0);
+  // The application's logo on the personal login and the prompt; the allow prompt's way back.
+  await api('PATCH', '/clients/demo-allow', { logo_uri: `http://localhost:${port}/demo/logos/acme.svg` }, 'update:clients');
+  await page.goto(`${base}/authorize${authorizeQuery('demo-allow', world.callback.url)}`);
+  await page.getByRole('heading', { name: 'Log in to continue to Team Chat' }).waitFor();
+  assert.equal(await page.locator('.logo__img').getAttribute('alt'), 'Team Chat');
+  await page.getByRole('button', { name: 'Sign in with your organization' }).click();
+  await page.getByRole('heading', { name: 'Enter your organization' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('.logo__img')?.naturalWidth > 0);
+  await shot(page, '14-prompt-continue-without-an-organization');
+  await page.getByRole('button', { name: 'Continue without an organization' }).click();
+  await page.getByRole('heading', { name: 'Log in to continue to Team Chat' }).waitFor();
+  assert.ok(!new URL(page.url()).searchParams.has('organization'));
   assert.deepEqual(problems, []);
   await context.close();
 });

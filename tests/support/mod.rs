@@ -11,7 +11,14 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 #[wasm_bindgen(inline_js = r#"
+// The harness's own waits and the stub's delays use the real clock, whatever a test
+// does to `window.setTimeout`.
+const realSetTimeout = window.setTimeout.bind(window);
+const realClearTimeout = window.clearTimeout.bind(window);
 export function stub_fetch(script) {
+  // A test that failed with a fake clock installed never got to remove it.
+  window.setTimeout = realSetTimeout;
+  window.clearTimeout = realClearTimeout;
   const steps = JSON.parse(script);
   window.__requests = [];
   window.fetch = (input, init) => {
@@ -23,7 +30,7 @@ export function stub_fetch(script) {
       if (signal) signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
       if (step.offline) { reject(new TypeError('Failed to fetch')); return; }
       if (step.hang) return;
-      setTimeout(() => resolve(new Response(step.body, { status: step.status, headers: step.headers || { 'content-type': 'application/json' } })), step.delay || 0);
+      realSetTimeout(() => resolve(new Response(step.body, { status: step.status, headers: step.headers || { 'content-type': 'application/json' } })), step.delay || 0);
     });
   };
 }
@@ -40,7 +47,52 @@ export function set_address(query) { history.replaceState(null, '', location.pat
 export function address_query() { return location.search; }
 export function fire_bfcache_restore() { dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })); }
 export function set_online(on) { Object.defineProperty(navigator, 'onLine', { get: () => on, configurable: true }); }
-export function sleep_ms(ms) { return new Promise((r) => setTimeout(r, ms)); }
+export function sleep_ms(ms) { return new Promise((r) => realSetTimeout(r, ms)); }
+// A fake clock for the page's timers: `setTimeout` queues on a virtual time that only
+// `advance_clock` moves.
+export function install_fake_clock() {
+  const clock = { now: 0, next: 1, timers: [] };
+  window.__clock = clock;
+  window.setTimeout = (f, ms, ...args) => {
+    const id = clock.next++;
+    clock.timers.push({ id, at: clock.now + (ms || 0), f, args });
+    return id;
+  };
+  window.clearTimeout = (id) => { clock.timers = clock.timers.filter((t) => t.id !== id); };
+}
+export function advance_clock(ms) {
+  const clock = window.__clock;
+  const until = clock.now + ms;
+  for (;;) {
+    const due = clock.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+    if (!due) break;
+    clock.timers = clock.timers.filter((t) => t !== due);
+    clock.now = due.at;
+    due.f(...due.args);
+  }
+  clock.now = until;
+}
+export function uninstall_fake_clock() {
+  window.setTimeout = realSetTimeout;
+  window.clearTimeout = realClearTimeout;
+}
+// The spinner's opacity with its show-after animation moved to `ms` after it appeared.
+export function spinner_opacity_at(ms) {
+  const el = document.querySelector('.spinner');
+  if (!el) return '';
+  for (const a of el.getAnimations()) {
+    if (a.animationName === 'spinner-show') { a.pause(); a.currentTime = ms; }
+  }
+  return getComputedStyle(el).opacity;
+}
+export function size_of(selector) {
+  const r = document.querySelector(selector).getBoundingClientRect();
+  return [r.width, r.height].join(',');
+}
+export function box_of(selector) {
+  const r = document.querySelector(selector).getBoundingClientRect();
+  return [r.left, r.top, r.width].join(',');
+}
 export function computed(selector, prop) {
   const el = document.querySelector(selector);
   return el ? getComputedStyle(el).getPropertyValue(prop).trim() : '';
@@ -58,9 +110,33 @@ extern "C" {
     pub fn fire_bfcache_restore();
     pub fn set_online(on: bool);
     fn sleep_ms(ms: u32) -> js_sys::Promise;
+    fn install_fake_clock();
+    pub fn advance_clock(ms: u32);
+    fn uninstall_fake_clock();
+    pub fn spinner_opacity_at(ms: u32) -> String;
+    /// `left,top,width` of the first element matching `selector`.
+    pub fn box_of(selector: &str) -> String;
+    /// `width,height` of the first element matching `selector`.
+    pub fn size_of(selector: &str) -> String;
     pub fn computed(selector: &str, prop: &str) -> String;
     pub fn root_var(name: &str) -> String;
     pub fn clear_root_style();
+}
+
+/// The page's timers on a fake clock until dropped (even when the test panics).
+pub struct FakeClock;
+
+impl FakeClock {
+    pub fn install() -> Self {
+        install_fake_clock();
+        FakeClock
+    }
+}
+
+impl Drop for FakeClock {
+    fn drop(&mut self) {
+        uninstall_fake_clock();
+    }
 }
 
 pub fn document() -> web_sys::Document {
