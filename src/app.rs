@@ -166,6 +166,15 @@ impl Page {
     /// Shows the screen the flow table gives for `req` and `ctx`.
     fn show(self, req: AuthorizeRequest, requested: bool, ctx: Arc<LoginContext>) {
         let screen = resolve_login_screen(&req, requested, &ctx);
+        // A silent request (`prompt=none`) never shows a screen: what the table does
+        // not reject, the server's entry sends upstream at once (SPEC §4).
+        let rejected = matches!(
+            screen,
+            Screen::Error(_) | Screen::ErrorRedirect(_) | Screen::ErrorPost { .. }
+        );
+        if req.is_silent() && !rejected {
+            return continue_to(["/authorize?", &req.to_query()].concat());
+        }
         self.show_screen(req, ctx, screen);
     }
 

@@ -278,6 +278,47 @@ async fn a_repeated_parameter_is_an_error_page() {
     assert!(navigations_made().is_empty(), "redirected nowhere");
 }
 
+// SPEC §4, Silent requests: "`prompt=none` … must never show UI". Served as static
+// files the page shows none either: what the table does not reject goes to the
+// server's entry, which sends it upstream; what it rejects goes back as usual.
+#[wasm_bindgen_test]
+async fn a_silent_request_shows_nothing_and_goes_to_the_server() {
+    capture_navigation();
+    let ctx = context(
+        "require",
+        "pre_login_prompt",
+        Some(&org_json("null")),
+        &[OKTA, GOOGLE],
+    );
+    stub_fetch(&script(&[ok(&ctx)]));
+    let page = mount(&request_query("&prompt=none&organization=acme"), None).await;
+    sleep(Duration::from_millis(100)).await;
+    let nav = navigations_made();
+    assert_eq!(nav.len(), 1, "{nav:?}");
+    assert!(
+        nav[0].starts_with("/authorize?client_id=app&"),
+        "{}",
+        nav[0]
+    );
+    assert_eq!(param(&nav[0], "prompt"), ["none"]);
+    assert_eq!(param(&nav[0], "organization"), ["acme"]);
+    assert!(
+        !page.text().contains("Log in to"),
+        "no screen: {}",
+        page.text()
+    );
+    drop(page);
+    // Rejected by the table: back to the application, as without prompt=none.
+    stub_fetch(&script(&[ok(&context("require", "no_prompt", None, &[]))]));
+    let _page = mount(&request_query("&prompt=none"), None).await;
+    let nav = navigations_made();
+    assert_eq!(nav.len(), 2, "{nav:?}");
+    assert_eq!(
+        param(&nav[1], "error_description"),
+        ["parameter organization is required for this client"]
+    );
+}
+
 #[wasm_bindgen_test]
 async fn unknown_and_missing_client() {
     stub_fetch(&script(&[step(

@@ -150,6 +150,32 @@ impl AuthorizeRequest {
     }
 }
 
+impl AuthorizeRequest {
+    /// `prompt=none`: an application renewing its session where no page can be shown
+    /// (a hidden iframe). OIDC Core §3.1.2.1: `none` never comes with another value.
+    pub fn is_silent(&self) -> bool {
+        self.get("prompt") == Some("none")
+    }
+
+    /// Where a silent request goes (SPEC §4, Silent requests): `authorize_url` with the
+    /// request as it came, byte-identical after one decode, but for `organization`,
+    /// which becomes `organization_id` when the request or the host named a valid one.
+    /// A `connection` stays only because the request itself named it.
+    pub fn build_silent_redirect(
+        &self,
+        authorize_url: &str,
+        organization_id: Option<&str>,
+    ) -> String {
+        let kept = self
+            .params
+            .iter()
+            .filter(|(k, _)| organization_id.is_none() || k != "organization")
+            .map(|(k, v)| (k.as_str(), v.as_str()));
+        let added = organization_id.map(|id| ("organization", id));
+        append_query(authorize_url, &encode_pairs(kept.chain(added)))
+    }
+}
+
 fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();
     for (k, v) in pairs {
@@ -378,5 +404,37 @@ mod tests {
             "client_id=c&state=s&organization=acme"
         );
         assert_eq!(r.with_organization(None).to_query(), "client_id=c&state=s");
+    }
+
+    // SPEC §4, Silent requests: "the server answers `/authorize` with a `302` straight
+    // to `authorize_url`, every parameter byte-identical plus the organization when the
+    // request or the subdomain names a valid one (and its connection only when the
+    // request named it)".
+    #[test]
+    fn silent_requests_go_upstream_as_they_came() {
+        let q = "client_id=app&prompt=none&state=a%2Bb&organization=acme&response_mode=web_message";
+        let req = AuthorizeRequest::parse(q);
+        assert!(req.is_silent());
+        assert_eq!(
+            req.build_silent_redirect("https://t.test/authorize", Some("org_1")),
+            "https://t.test/authorize?client_id=app&prompt=none&state=a%2Bb&response_mode=web_message&organization=org_1"
+        );
+        // Not found: the request's own value goes on, for the server to judge.
+        assert_eq!(
+            req.build_silent_redirect("https://t.test/authorize", None),
+            "https://t.test/authorize?client_id=app&prompt=none&state=a%2Bb&organization=acme&response_mode=web_message"
+        );
+        // Only the host named it: added. A connection the request named stays.
+        let req = AuthorizeRequest::parse("client_id=app&prompt=none&connection=okta");
+        assert_eq!(
+            req.build_silent_redirect("https://t.test/authorize", Some("org_1")),
+            "https://t.test/authorize?client_id=app&prompt=none&connection=okta&organization=org_1"
+        );
+        for not_silent in ["prompt=login", "prompt=none%20login", "prompt=", ""] {
+            assert!(
+                !AuthorizeRequest::parse(not_silent).is_silent(),
+                "{not_silent}"
+            );
+        }
     }
 }

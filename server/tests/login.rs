@@ -473,6 +473,77 @@ async fn flow_table_through_authorize() {
     }
 }
 
+// SPEC §4, Silent requests: "`prompt=none` … must never show UI (OIDC Core
+// §3.1.2.1): the server answers `/authorize` with a `302` straight to
+// `authorize_url`, every parameter byte-identical plus the organization when the
+// request or the subdomain names a valid one (and its connection only when the
+// request named it); an organization that the flow table would reject is rejected to
+// the callback as usual, `response_mode` honoured."
+#[tokio::test]
+async fn silent_requests_go_straight_upstream_never_to_a_page() {
+    let t = tenant().await;
+    let app = &t.app;
+    let location = |r: &Reply| r.header("location").to_owned();
+    let upstream = |extra: &str| {
+        format!("/handoff?client_id={{c}}&redirect_uri={}&response_type=code&state=st%2B1&prompt=none{extra}", enc(CB))
+    };
+    // A valid organization: its id in place of the name; no connection added.
+    let r = app
+        .get(&authorize("req-prompt", "&prompt=none&organization=acme"))
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text());
+    assert_eq!(
+        location(&r),
+        upstream(&format!("&organization={}", t.org_id)).replace("{c}", "req-prompt")
+    );
+    assert!(r.text().is_empty(), "no page");
+    // A connection the request named stays, as named.
+    let r = app
+        .get(&authorize(
+            "req-prompt",
+            "&prompt=none&connection=acme-okta&organization=acme",
+        ))
+        .await;
+    assert_eq!(
+        location(&r),
+        upstream(&format!("&connection=acme-okta&organization={}", t.org_id))
+            .replace("{c}", "req-prompt")
+    );
+    // No organization where one is allowed or asked for by a prompt: upstream as it came.
+    for c in ["allow", "req-prompt"] {
+        let r = app.get(&authorize(c, "&prompt=none")).await;
+        assert_eq!(r.status, StatusCode::FOUND, "{c}");
+        assert_eq!(location(&r), upstream("").replace("{c}", c));
+    }
+    // The organization from the subdomain.
+    let q = format!(
+        "/?client_id=req-prompt&redirect_uri={}&prompt=none",
+        enc(CB)
+    );
+    let r = app.get_with(&q, &[("host", "acme.login.test")]).await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert!(
+        location(&r).ends_with(&format!("&prompt=none&organization={}", t.org_id)),
+        "{}",
+        location(&r)
+    );
+    // What the flow table rejects is rejected to the callback, response_mode honoured.
+    let r = app.get(&authorize("req-none", "&prompt=none")).await;
+    assert_eq!(location(&r), format!("{CB}?error=invalid_request&error_description=parameter%20organization%20is%20required%20for%20this%20client&state=st%2B1"));
+    let r = app
+        .get(&authorize(
+            "deny",
+            "&prompt=none&organization=acme&response_mode=fragment",
+        ))
+        .await;
+    assert!(location(&r).starts_with(&format!("{CB}#error=invalid_request&error_description=parameter%20organization%20is%20not%20allowed")));
+    // Not silent: the page, as always.
+    let r = app
+        .get(&authorize("req-prompt", "&prompt=login&organization=acme"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn subdomains_resolve_only_from_the_real_host() {
     let t = tenant().await;

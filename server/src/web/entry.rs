@@ -71,9 +71,6 @@ pub async fn entry(
 ) -> Response {
     let query = query.unwrap_or_default();
     let req = AuthorizeRequest::parse(&query);
-    let Some(assets) = state.assets.as_ref() else {
-        return without_dist();
-    };
     let Some(client_id) = req.client_id() else {
         return error_page(
             &state,
@@ -118,7 +115,23 @@ pub async fn entry(
             form_post_page(&state, &action, &fields, &ctx.client.name, &headers)
         }
         Screen::Error(e) => error_page(&state, StatusCode::BAD_REQUEST, e, &headers),
-        _ => render_page(&state, assets, &req, Some(&ctx), &headers),
+        // SPEC §4, Silent requests: never UI (OIDC Core §3.1.2.1); what the flow table
+        // does not reject goes upstream at once, and the authorization server, which
+        // holds the session, decides.
+        _ if req.is_silent() => {
+            let id = ctx.organization.as_ref().map(|o| o.id.as_str());
+            let url = req.build_silent_redirect(&ctx.authorize_url, id);
+            let mut res = StatusCode::FOUND.into_response();
+            if let Ok(v) = HeaderValue::from_str(&url) {
+                res.headers_mut().insert(header::LOCATION, v);
+            }
+            html_headers(res.headers_mut(), &new_nonce(), &state.config, true);
+            res
+        }
+        _ => match state.assets.as_ref() {
+            Some(assets) => render_page(&state, assets, &req, Some(&ctx), &headers),
+            None => without_dist(),
+        },
     }
 }
 
