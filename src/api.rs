@@ -11,6 +11,7 @@ use std::time::Duration;
 use gloo_net::http::Request;
 use js_sys::{Array, Promise, Reflect, JSON};
 use leptos::prelude::set_timeout_with_handle;
+use portico_rules::context::UpstreamProfile;
 use portico_rules::page::CONTEXT_ELEMENT_ID;
 use portico_rules::{
     AuthorizeRequest, Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveredOrganization,
@@ -321,6 +322,10 @@ fn decode_context(body: &Obj) -> Result<LoginContext, LookupError> {
             .map(|c| decode_connection(&c))
             .transpose()?,
         authorize_url: body.str("authorize_url")?,
+        upstream: body
+            .opt_str("upstream")?
+            .and_then(|p| UpstreamProfile::parse(&p))
+            .unwrap_or_default(),
     })
 }
 

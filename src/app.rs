@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use portico_rules::authorize::Choice;
 use portico_rules::flow::PageError;
 use portico_rules::{
     normalize_prompt_input, organization_from_host, resolve_login_screen, AuthorizeRequest,
@@ -250,8 +251,12 @@ impl Page {
         if let Some(org) = org {
             browser::remember_organization(&org.name, org.label());
         }
-        let id = org.map(|o| o.id.as_str());
-        continue_to(req.build_redirect(&ctx.authorize_url, id, connection, hint));
+        let choice = Choice {
+            organization: org.map(|o| (o.id.as_str(), o.name.as_str())),
+            connection: Some(connection),
+            login_hint: hint,
+        };
+        continue_to(req.forward(&ctx.authorize_url, ctx.upstream, &choice));
     }
 
     /// Back to "Enter your organization", as a new history entry without

@@ -258,6 +258,7 @@ mod tests {
             organization: None,
             connections,
             hidden_connection: None,
+            upstream: Default::default(),
             authorize_url: "https://auth.example.com/authorize".to_owned(),
         }
     }

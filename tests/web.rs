@@ -621,6 +621,38 @@ async fn email_discovery_one_and_several() {
 
 // ---- the redirect -------------------------------------------------------------------
 
+// SPEC §8: "`keycloak` → `kc_idp_hint={connection name}` and `organization:{organization
+// name}` added to `scope` (Keycloak 26 organizations)"; the page forwards as the
+// context's `upstream` says.
+#[wasm_bindgen_test]
+async fn continuing_speaks_the_upstream_profile() {
+    capture_navigation();
+    let ctx = context(
+        "require",
+        "no_prompt",
+        Some(&org_json("null")),
+        &[DATABASE, OKTA],
+    )
+    .replace(
+        "\"authorize_url\"",
+        "\"upstream\":\"keycloak\",\"authorize_url\"",
+    );
+    stub_fetch(&script(&[ok(&ctx)]));
+    let page = mount(&request_query("&organization=acme"), None).await;
+    page.wait_text("Continue with Acme Okta", 2).await;
+    page.click("Continue with Acme Okta").await;
+    let nav = navigations_made();
+    assert_eq!(nav.len(), 1);
+    assert_eq!(param(&nav[0], "kc_idp_hint"), ["acme-okta"]);
+    assert_eq!(
+        param(&nav[0], "scope"),
+        ["openid profile organization:acme"]
+    );
+    assert!(param(&nav[0], "organization").is_empty(), "{}", nav[0]);
+    assert!(param(&nav[0], "connection").is_empty(), "{}", nav[0]);
+    assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
+}
+
 #[wasm_bindgen_test]
 async fn continuing_builds_the_redirect_once() {
     capture_navigation();

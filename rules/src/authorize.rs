@@ -2,6 +2,7 @@
 //! it: the redirect to the authorization server and the error redirect back to the
 //! application (SPEC §4).
 
+use crate::context::UpstreamProfile;
 use crate::url::{encode_component, parse_query};
 
 /// The parameters Portico itself sets on the outgoing redirect; originals of these are
@@ -137,17 +138,73 @@ impl AuthorizeRequest {
         connection: &str,
         login_hint: Option<&str>,
     ) -> String {
-        let replaced =
-            |k: &str| SET_BY_PORTICO.contains(&k) || (login_hint.is_some() && k == "login_hint");
-        let kept = self.params.iter().filter(|(k, _)| !replaced(k));
-        let added = organization_id
-            .map(|id| ("organization", id))
+        let choice = Choice {
+            organization: organization_id.map(|id| (id, id)),
+            connection: Some(connection),
+            login_hint,
+        };
+        self.forward(authorize_url, UpstreamProfile::Auth0, &choice)
+    }
+
+    /// The URL the user continues to, in the authorization server's own terms
+    /// (`profile`, SPEC §8): every original parameter (decoded once, re-encoded) but
+    /// those Portico sets, then the organization and connection as the profile
+    /// expresses them, and `login_hint` when the user typed one. Each parameter
+    /// appears once; the origin and path are `authorize_url`'s.
+    pub fn forward(
+        &self,
+        authorize_url: &str,
+        profile: UpstreamProfile,
+        choice: &Choice,
+    ) -> String {
+        use UpstreamProfile::*;
+        let (organization, connection_key) = match profile {
+            Auth0 => (choice.organization.map(|(id, _)| id), "connection"),
+            Oidc => (choice.organization.map(|(_, name)| name), "connection"),
+            Keycloak => (None, "kc_idp_hint"),
+        };
+        // Keycloak 26 asks for an organization as a scope value.
+        let scope = match (profile, choice.organization) {
+            (Keycloak, Some((_, name))) => Some(["organization:", name].concat()),
+            _ => None,
+        };
+        let hint = choice.login_hint;
+        let replaced = |k: &str| {
+            SET_BY_PORTICO.contains(&k)
+                || k == connection_key
+                || (hint.is_some() && k == "login_hint")
+        };
+        let mut scoped = false;
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for (k, v) in self.params.iter().filter(|(k, _)| !replaced(k)) {
+            match &scope {
+                Some(org) if k == "scope" => {
+                    scoped = true;
+                    pairs.push((k, [v.as_str(), " ", org].concat()));
+                }
+                _ => pairs.push((k, v.clone())),
+            }
+        }
+        if let Some(org) = scope.filter(|_| !scoped) {
+            pairs.push(("scope", org));
+        }
+        let added = organization
+            .map(|o| ("organization", o))
             .into_iter()
-            .chain([("connection", connection)])
-            .chain(login_hint.map(|h| ("login_hint", h)));
-        let query = encode_pairs(kept.map(|(k, v)| (k.as_str(), v.as_str())).chain(added));
+            .chain(choice.connection.map(|c| (connection_key, c)))
+            .chain(hint.map(|h| ("login_hint", h)));
+        let query = encode_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())).chain(added));
         append_query(authorize_url, &query)
     }
+}
+
+/// What the user chose, for `AuthorizeRequest::forward`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Choice<'a> {
+    /// The organization: its id and its name.
+    pub organization: Option<(&'a str, &'a str)>,
+    pub connection: Option<&'a str>,
+    pub login_hint: Option<&'a str>,
 }
 
 impl AuthorizeRequest {
@@ -158,21 +215,22 @@ impl AuthorizeRequest {
     }
 
     /// Where a silent request goes (SPEC §4, Silent requests): `authorize_url` with the
-    /// request as it came, byte-identical after one decode, but for `organization`,
-    /// which becomes `organization_id` when the request or the host named a valid one.
-    /// A `connection` stays only because the request itself named it.
+    /// request as it came, byte-identical after one decode, but for the organization,
+    /// `found` (id, name) when the request or the host named a valid one, else the
+    /// request's own value for the server to judge, and the connection only as the
+    /// request named it; both expressed as `profile` says.
     pub fn build_silent_redirect(
         &self,
         authorize_url: &str,
-        organization_id: Option<&str>,
+        profile: UpstreamProfile,
+        found: Option<(&str, &str)>,
     ) -> String {
-        let kept = self
-            .params
-            .iter()
-            .filter(|(k, _)| organization_id.is_none() || k != "organization")
-            .map(|(k, v)| (k.as_str(), v.as_str()));
-        let added = organization_id.map(|id| ("organization", id));
-        append_query(authorize_url, &encode_pairs(kept.chain(added)))
+        let choice = Choice {
+            organization: found.or(self.organization().map(|o| (o, o))),
+            connection: self.connection(),
+            login_hint: None,
+        };
+        self.forward(authorize_url, profile, &choice)
     }
 }
 
@@ -415,20 +473,27 @@ mod tests {
         let q = "client_id=app&prompt=none&state=a%2Bb&organization=acme&response_mode=web_message";
         let req = AuthorizeRequest::parse(q);
         assert!(req.is_silent());
+        let (to, auth0) = ("https://t.test/authorize", UpstreamProfile::Auth0);
         assert_eq!(
-            req.build_silent_redirect("https://t.test/authorize", Some("org_1")),
+            req.build_silent_redirect(to, auth0, Some(("org_1", "acme"))),
             "https://t.test/authorize?client_id=app&prompt=none&state=a%2Bb&response_mode=web_message&organization=org_1"
         );
         // Not found: the request's own value goes on, for the server to judge.
         assert_eq!(
-            req.build_silent_redirect("https://t.test/authorize", None),
-            "https://t.test/authorize?client_id=app&prompt=none&state=a%2Bb&organization=acme&response_mode=web_message"
+            req.build_silent_redirect(to, auth0, None),
+            "https://t.test/authorize?client_id=app&prompt=none&state=a%2Bb&response_mode=web_message&organization=acme"
         );
         // Only the host named it: added. A connection the request named stays.
         let req = AuthorizeRequest::parse("client_id=app&prompt=none&connection=okta");
         assert_eq!(
-            req.build_silent_redirect("https://t.test/authorize", Some("org_1")),
-            "https://t.test/authorize?client_id=app&prompt=none&connection=okta&organization=org_1"
+            req.build_silent_redirect(to, auth0, Some(("org_1", "acme"))),
+            "https://t.test/authorize?client_id=app&prompt=none&organization=org_1&connection=okta"
+        );
+        // No connection is added that the request did not name.
+        let req = AuthorizeRequest::parse("client_id=app&prompt=none");
+        assert_eq!(
+            req.build_silent_redirect(to, auth0, None),
+            "https://t.test/authorize?client_id=app&prompt=none"
         );
         for not_silent in ["prompt=login", "prompt=none%20login", "prompt=", ""] {
             assert!(
@@ -436,5 +501,71 @@ mod tests {
                 "{not_silent}"
             );
         }
+    }
+
+    // SPEC §8, upstream profiles: "`auth0` → `organization={id}&connection={name}`;
+    // `keycloak` → `kc_idp_hint={connection name}` and `organization:{organization
+    // name}` added to `scope` (Keycloak 26 organizations); `oidc` →
+    // `organization={name}&connection={name}`. All other parameters stay
+    // byte-identical."
+    #[test]
+    fn each_upstream_profile_expresses_the_choice_its_way() {
+        let q = "client_id=app&scope=openid%20profile&state=s%2B1&organization=acme&connection=evil&kc_idp_hint=evil&login_hint=a%40b";
+        let req = AuthorizeRequest::parse(q);
+        let choice = Choice {
+            organization: Some(("org_1", "acme")),
+            connection: Some("acme-okta"),
+            login_hint: None,
+        };
+        let to = |p| req.forward("https://as.test/authorize", p, &choice);
+        assert_eq!(
+            to(UpstreamProfile::Auth0),
+            "https://as.test/authorize?client_id=app&scope=openid%20profile&state=s%2B1&kc_idp_hint=evil&login_hint=a%40b&organization=org_1&connection=acme-okta"
+        );
+        assert_eq!(
+            to(UpstreamProfile::Oidc),
+            "https://as.test/authorize?client_id=app&scope=openid%20profile&state=s%2B1&kc_idp_hint=evil&login_hint=a%40b&organization=acme&connection=acme-okta"
+        );
+        assert_eq!(
+            to(UpstreamProfile::Keycloak),
+            "https://as.test/authorize?client_id=app&scope=openid%20profile%20organization%3Aacme&state=s%2B1&login_hint=a%40b&kc_idp_hint=acme-okta"
+        );
+        // Keycloak without a scope in the request: one is added; without an
+        // organization, only the identity provider hint.
+        let bare = AuthorizeRequest::parse("client_id=app");
+        assert_eq!(
+            bare.forward("https://as.test/a", UpstreamProfile::Keycloak, &choice),
+            "https://as.test/a?client_id=app&scope=organization%3Aacme&kc_idp_hint=acme-okta"
+        );
+        let personal = Choice {
+            organization: None,
+            ..choice
+        };
+        assert_eq!(
+            bare.forward("https://as.test/a", UpstreamProfile::Keycloak, &personal),
+            "https://as.test/a?client_id=app&kc_idp_hint=acme-okta"
+        );
+        // The login hint typed by the user replaces the request's, in every profile.
+        let typed = Choice {
+            login_hint: Some("jo@acme.test"),
+            ..choice
+        };
+        for p in UpstreamProfile::ALL {
+            let url = req.forward("https://as.test/authorize", *p, &typed);
+            let hints: Vec<_> = parse_query(url.split_once('?').unwrap().1)
+                .into_iter()
+                .filter(|(k, _)| k == "login_hint")
+                .collect();
+            assert_eq!(
+                hints,
+                [("login_hint".to_owned(), "jo@acme.test".to_owned())],
+                "{p:?}"
+            );
+        }
+        assert_eq!(
+            UpstreamProfile::parse("keycloak"),
+            Some(UpstreamProfile::Keycloak)
+        );
+        assert_eq!(UpstreamProfile::default(), UpstreamProfile::Auth0);
     }
 }

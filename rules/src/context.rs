@@ -65,6 +65,22 @@ impl ConnectionKind {
     }
 }
 
+string_enum!(
+    /// How the authorization server is told what the user chose (SPEC §8,
+    /// `--upstream`): `auth0` `organization={id}&connection={name}`; `keycloak`
+    /// `kc_idp_hint={connection}` and `organization:{name}` in `scope` (Keycloak 26
+    /// organizations); `oidc` `organization={name}&connection={name}`.
+    UpstreamProfile { Auth0 = "auth0", Keycloak = "keycloak", Oidc = "oidc" }
+);
+
+// Written out: the enum comes from `string_enum!`, which has no `#[default]`.
+#[allow(clippy::derivable_impls)]
+impl Default for UpstreamProfile {
+    fn default() -> Self {
+        UpstreamProfile::Auth0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct ClientInfo {
@@ -178,6 +194,9 @@ pub struct LoginContext {
     )]
     pub hidden_connection: Option<PublicConnection>,
     pub authorize_url: String,
+    /// How `authorize_url` expects the choice (`auth0` when absent).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub upstream: UpstreamProfile,
 }
 
 impl LoginContext {

@@ -182,6 +182,7 @@ mod tests {
             }),
             connections: vec![conn("acme-okta", ConnectionKind::Enterprise)],
             hidden_connection: None,
+            upstream: Default::default(),
             authorize_url: "https://t/authorize".into(),
         }
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use portico_rules::context::UpstreamProfile;
 
 use crate::state::{AppState, Config, Limits};
 use crate::store::Db;
@@ -55,6 +56,11 @@ pub struct ServeArgs {
     /// The authorization server users continue to; without it, /handoff.
     #[arg(long, env = "PORTICO_AUTHORIZE_URL")]
     pub authorize_url: Option<String>,
+    /// How the authorization server expects the chosen organization and connection
+    /// (SPEC §8): auth0 (organization id, connection), keycloak (kc_idp_hint and an
+    /// organization scope) or oidc (organization name, connection).
+    #[arg(long, env = "PORTICO_UPSTREAM", default_value = "auth0", value_parser = parse_upstream)]
+    pub upstream: UpstreamProfile,
     /// Create the demo tenant (idempotent).
     #[arg(long, env = "PORTICO_DEMO")]
     pub demo: bool,
@@ -184,6 +190,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .base_domain
             .map(|d| d.trim_end_matches('.').to_ascii_lowercase()),
         authorize_url: args.authorize_url,
+        upstream: args.upstream,
         trust_proxy: args.trust_proxy,
         demo: args.demo,
     };
@@ -235,4 +242,11 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+fn parse_upstream(s: &str) -> Result<UpstreamProfile, String> {
+    UpstreamProfile::parse(s).ok_or_else(|| {
+        let all: Vec<_> = UpstreamProfile::ALL.iter().map(|p| p.as_str()).collect();
+        format!("must be one of {}", all.join(", "))
+    })
 }

@@ -18,6 +18,8 @@ pub struct Config {
     pub base_domain: Option<String>,
     /// Where users continue (`--authorize-url`); `None` means the demo's `/handoff`.
     pub authorize_url: Option<String>,
+    /// How `authorize_url` expects the choice (`--upstream`).
+    pub upstream: portico_rules::context::UpstreamProfile,
     /// Trust `X-Forwarded-For`/`X-Forwarded-Host` from a proxy in front.
     pub trust_proxy: bool,
     /// `/` without a client shows the demo's list of things to try.

@@ -18,7 +18,11 @@ struct Tenant {
 /// A tenant with one organization (okta + hidden SAML), one without connections, and
 /// a client per behavior.
 async fn tenant() -> Tenant {
-    let app = app().await;
+    tenant_with(Options::default()).await
+}
+
+async fn tenant_with(opts: Options) -> Tenant {
+    let app = app_with(opts).await;
     let okta = app.connection("acme-okta", "okta", json!({"display_name": "Acme Okta", "options": {"domain_aliases": ["acme.test"], "client_id": "secret-ish"}})).await;
     let saml = app.connection("acme-saml", "samlp", json!({})).await;
     let db = app
@@ -506,7 +510,7 @@ async fn silent_requests_go_straight_upstream_never_to_a_page() {
         .await;
     assert_eq!(
         location(&r),
-        upstream(&format!("&connection=acme-okta&organization={}", t.org_id))
+        upstream(&format!("&organization={}&connection=acme-okta", t.org_id))
             .replace("{c}", "req-prompt")
     );
     // No organization where one is allowed or asked for by a prompt: upstream as it came.
@@ -542,6 +546,36 @@ async fn silent_requests_go_straight_upstream_never_to_a_page() {
         .get(&authorize("req-prompt", "&prompt=login&organization=acme"))
         .await;
     assert_eq!(r.status, StatusCode::OK);
+}
+
+// SPEC §8: "Upstream profiles (`--upstream auth0|keycloak|oidc`, default `auth0`)
+// decide how the choice is expressed". The page reads the profile from the context
+// (tests/web.rs builds with it through rules::forward); the server's own redirects
+// (silent requests) use it directly.
+#[tokio::test]
+async fn the_upstream_profile_reaches_the_page_and_shapes_the_servers_redirects() {
+    let t = tenant().await;
+    let ctx = t.app.get(&ctx_url("req-prompt", Some("acme"))).await.json();
+    assert_eq!(ctx["upstream"], "auth0");
+    let mut opts = Options::default();
+    opts.config.upstream = portico_rules::context::UpstreamProfile::Keycloak;
+    opts.config.authorize_url =
+        Some("https://kc.test/realms/r/protocol/openid-connect/auth".into());
+    let t = tenant_with(opts).await;
+    let ctx = t.app.get(&ctx_url("req-prompt", Some("acme"))).await.json();
+    assert_eq!(ctx["upstream"], "keycloak");
+    let r = t
+        .app
+        .get(&authorize(
+            "req-prompt",
+            "&scope=openid&prompt=none&organization=acme&connection=acme-okta",
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(
+        r.header("location"),
+        format!("https://kc.test/realms/r/protocol/openid-connect/auth?client_id=req-prompt&redirect_uri={}&response_type=code&state=st%2B1&scope=openid%20organization%3Aacme&prompt=none&kc_idp_hint=acme-okta", enc(CB))
+    );
 }
 
 #[tokio::test]

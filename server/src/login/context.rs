@@ -114,6 +114,7 @@ pub async fn context(state: &AppState, wanted: Wanted<'_>) -> ApiResult<Option<L
         connections,
         hidden_connection,
         authorize_url: state.config.authorize_url().to_owned(),
+        upstream: state.config.upstream,
     }))
 }
 

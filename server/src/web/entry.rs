@@ -119,8 +119,11 @@ pub async fn entry(
         // does not reject goes upstream at once, and the authorization server, which
         // holds the session, decides.
         _ if req.is_silent() => {
-            let id = ctx.organization.as_ref().map(|o| o.id.as_str());
-            let url = req.build_silent_redirect(&ctx.authorize_url, id);
+            let found = ctx
+                .organization
+                .as_ref()
+                .map(|o| (o.id.as_str(), o.name.as_str()));
+            let url = req.build_silent_redirect(&ctx.authorize_url, ctx.upstream, found);
             let mut res = StatusCode::FOUND.into_response();
             if let Ok(v) = HeaderValue::from_str(&url) {
                 res.headers_mut().insert(header::LOCATION, v);
