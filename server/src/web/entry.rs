@@ -99,14 +99,7 @@ pub async fn entry(
         Err(_) => return unavailable_page(&state, &headers),
     };
     match resolve_login_screen(&req, organization.is_some(), &ctx) {
-        Screen::ErrorRedirect(url) => {
-            let mut res = StatusCode::FOUND.into_response();
-            if let Ok(v) = HeaderValue::from_str(&url) {
-                res.headers_mut().insert(header::LOCATION, v);
-            }
-            html_headers(res.headers_mut(), &new_nonce(), &state.config, true);
-            res
-        }
+        Screen::ErrorRedirect(url) => redirect(&state, &url),
         Screen::ErrorPost {
             action,
             description,
@@ -123,19 +116,26 @@ pub async fn entry(
                 .organization
                 .as_ref()
                 .map(|o| (o.id.as_str(), o.name.as_str()));
-            let url = req.build_silent_redirect(&ctx.authorize_url, ctx.upstream, found);
-            let mut res = StatusCode::FOUND.into_response();
-            if let Ok(v) = HeaderValue::from_str(&url) {
-                res.headers_mut().insert(header::LOCATION, v);
-            }
-            html_headers(res.headers_mut(), &new_nonce(), &state.config, true);
-            res
+            redirect(
+                &state,
+                &req.build_silent_redirect(&ctx.authorize_url, ctx.upstream, found),
+            )
         }
         _ => match state.assets.as_ref() {
             Some(assets) => render_page(&state, assets, &req, Some(&ctx), &headers),
             None => without_dist(),
         },
     }
+}
+
+/// A `302` to `url`, with the headers (CSP, no-store) of the page it stands in for.
+fn redirect(state: &AppState, url: &str) -> Response {
+    let mut res = StatusCode::FOUND.into_response();
+    if let Ok(v) = HeaderValue::from_str(url) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    html_headers(res.headers_mut(), &new_nonce(), &state.config, true);
+    res
 }
 
 /// The built page with a fresh nonce on its scripts, the configured base domain, and
