@@ -127,6 +127,31 @@ impl AuthorizeRequest {
         encode_pairs(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
+    /// `prompt=none`: an application renewing its session where no page can be shown
+    /// (a hidden iframe). OIDC Core §3.1.2.1: `none` never comes with another value.
+    pub fn is_silent(&self) -> bool {
+        self.get("prompt") == Some("none")
+    }
+
+    /// Where a silent request goes (SPEC §4, Silent requests): `authorize_url` with the
+    /// request as it came, byte-identical after one decode, but for the organization,
+    /// `found` (id, name) when the request or the host named a valid one, else the
+    /// request's own value for the server to judge, and the connection only as the
+    /// request named it; both expressed as `profile` says.
+    pub fn build_silent_redirect(
+        &self,
+        authorize_url: &str,
+        profile: UpstreamProfile,
+        found: Option<(&str, &str)>,
+    ) -> String {
+        let choice = Choice {
+            organization: found.or(self.organization().map(|o| (o, o))),
+            connection: self.connection(),
+            login_hint: None,
+        };
+        self.forward(authorize_url, profile, &choice)
+    }
+
     /// The URL the user continues to: `authorize_url` with every original parameter
     /// (decoded once, re-encoded), `organization` replaced by the organization id and
     /// `connection` by the chosen connection, and `login_hint` when the user typed one.
@@ -205,33 +230,6 @@ pub struct Choice<'a> {
     pub organization: Option<(&'a str, &'a str)>,
     pub connection: Option<&'a str>,
     pub login_hint: Option<&'a str>,
-}
-
-impl AuthorizeRequest {
-    /// `prompt=none`: an application renewing its session where no page can be shown
-    /// (a hidden iframe). OIDC Core §3.1.2.1: `none` never comes with another value.
-    pub fn is_silent(&self) -> bool {
-        self.get("prompt") == Some("none")
-    }
-
-    /// Where a silent request goes (SPEC §4, Silent requests): `authorize_url` with the
-    /// request as it came, byte-identical after one decode, but for the organization,
-    /// `found` (id, name) when the request or the host named a valid one, else the
-    /// request's own value for the server to judge, and the connection only as the
-    /// request named it; both expressed as `profile` says.
-    pub fn build_silent_redirect(
-        &self,
-        authorize_url: &str,
-        profile: UpstreamProfile,
-        found: Option<(&str, &str)>,
-    ) -> String {
-        let choice = Choice {
-            organization: found.or(self.organization().map(|o| (o, o))),
-            connection: self.connection(),
-            login_hint: None,
-        };
-        self.forward(authorize_url, profile, &choice)
-    }
 }
 
 fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
