@@ -277,6 +277,12 @@ impl Obj {
         }
     }
 
+    /// An image URL (logo, icon): decoration, so one that is missing, not a string or
+    /// breaks the URL rule is simply absent, never a reason to fail the page.
+    fn https_url(&self, key: &str) -> Option<HttpsUrl> {
+        HttpsUrl::parse(&self.opt_str(key).ok()??).ok()
+    }
+
     fn parsed<T>(&self, key: &str, parse: fn(&str) -> Option<T>) -> Result<T, LookupError> {
         parse(&self.str(key)?).ok_or(LookupError::Malformed)
     }
@@ -293,11 +299,7 @@ fn decode_context(body: &Obj) -> Result<LoginContext, LookupError> {
         client: ClientInfo {
             client_id: client.str("client_id")?,
             name: client.str("name")?,
-            logo_uri: client
-                .opt_str("logo_uri")
-                .ok()
-                .flatten()
-                .and_then(|u| HttpsUrl::parse(&u).ok()),
+            logo_uri: client.https_url("logo_uri"),
             organization_usage: client.parsed("organization_usage", OrganizationUsage::parse)?,
             organization_require_behavior: client
                 .parsed("organization_require_behavior", RequireBehavior::parse)?,
@@ -343,11 +345,7 @@ fn decode_organization(o: &Obj) -> Result<PublicOrganization, LookupError> {
 fn decode_branding(b: &Obj) -> Branding {
     let color = |c: &Obj, key| HexColor::parse(&c.str(key).ok()?).ok();
     Branding {
-        logo_url: b
-            .opt_str("logo_url")
-            .ok()
-            .flatten()
-            .and_then(|u| HttpsUrl::parse(&u).ok()),
+        logo_url: b.https_url("logo_url"),
         colors: b.obj("colors").and_then(|c| {
             Some(BrandingColors {
                 primary: color(&c, "primary")?,
@@ -369,11 +367,7 @@ fn decode_connection(c: &Obj) -> Result<PublicConnection, LookupError> {
         name,
         strategy,
         // Like branding, a malformed icon is dropped (the built-in icon is drawn).
-        icon_url: c
-            .opt_str("icon_url")
-            .ok()
-            .flatten()
-            .and_then(|u| HttpsUrl::parse(&u).ok()),
+        icon_url: c.https_url("icon_url"),
         kind,
         is_signup_enabled: c.get("is_signup_enabled").as_bool().unwrap_or(false),
     })
