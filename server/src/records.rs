@@ -75,6 +75,15 @@ impl Connection {
     }
 }
 
+/// What `Db::visible_connections` finds for a login page.
+#[derive(Default)]
+pub struct LoginConnections {
+    /// The connections drawn as buttons, in display order.
+    pub shown: Vec<(EnabledConnection, Connection)>,
+    /// The connection the request named, when it is hidden from buttons.
+    pub named_hidden: Option<(EnabledConnection, Connection)>,
+}
+
 /// The email domains a connection's options claim (`options.domain_aliases`), for
 /// home-realm discovery.
 pub fn domain_aliases(options: &Map<String, Value>) -> impl Iterator<Item = &str> {

@@ -7,14 +7,14 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use portico_rules::context::{ConnectionKind, PublicConnection, PublicOrganization};
+use portico_rules::context::{PublicConnection, PublicOrganization};
 use portico_rules::{ClientInfo, LoginContext, OrganizationRef};
 use sha2::{Digest, Sha256};
 
 use super::cache::Cached;
 use super::query::{param, query_params, required};
 use crate::error::{ApiError, ApiResult};
-use crate::records::Connection;
+use crate::records::{Connection, EnabledConnection};
 use crate::state::AppState;
 
 fn public_connection(conn: &Connection, signup: bool) -> PublicConnection {
@@ -60,15 +60,12 @@ pub async fn context(state: &AppState, wanted: Wanted<'_>) -> ApiResult<Option<L
             let org = state.db.organization_by_ref(wanted).await?;
             // Unknown organizations run the same query, so they answer in the same time.
             let id = org.as_ref().map_or("org_", |o| o.id.as_str());
-            let (mut connections, mut hidden) = (Vec::new(), None);
-            for (ec, c) in state.db.visible_connections(id, connection).await? {
-                let public = public_connection(&c, ec.is_signup_enabled);
-                if ec.show_as_button || c.kind() != ConnectionKind::Enterprise {
-                    connections.push(public);
-                } else {
-                    hidden = Some(public);
-                }
-            }
+            let found = state.db.visible_connections(id, connection).await?;
+            let public = |(ec, c): &(EnabledConnection, Connection)| {
+                public_connection(c, ec.is_signup_enabled)
+            };
+            let connections: Vec<_> = found.shown.iter().map(public).collect();
+            let hidden = found.named_hidden.as_ref().map(public);
             match org {
                 Some(org) if !connections.is_empty() || hidden.is_some() => (
                     Some(PublicOrganization {

@@ -10,7 +10,9 @@ use portico_rules::context::ConnectionKind;
 
 use super::connections::connection_from_row;
 use super::{decode_all, now, on_unique, patch, Conflict, Db, StoreError, StoreResult};
-use crate::records::{Connection, ConnectionSummary, EnabledConnection, EnabledConnectionInput};
+use crate::records::{
+    Connection, ConnectionSummary, EnabledConnection, EnabledConnectionInput, LoginConnections,
+};
 
 /// An organization's visible connections and the one a request names: `$1` its id,
 /// `$2` the enterprise kind, `$3` the named connection (`''` for none). Visible:
@@ -209,22 +211,29 @@ impl Db {
     }
 
     /// The connections an organization shows on its login page, full records, in
-    /// display order, plus `named` (a connection the request names) even when it is
+    /// display order, and `named` (a connection the request names) when it is one
     /// hidden from buttons (one indexed query on the organization's key).
     pub async fn visible_connections(
         &self,
         org_id: &str,
         named: Option<&str>,
-    ) -> StoreResult<Vec<(EnabledConnection, Connection)>> {
+    ) -> StoreResult<LoginConnections> {
         let rows = sqlx::query(VISIBLE_SQL)
             .bind(org_id)
             .bind(ConnectionKind::Enterprise.as_str())
             .bind(named.unwrap_or(""))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Ok((enabled_from_row(r)?, connection_from_row(r)?)))
-            .collect::<Result<_, sqlx::Error>>()?)
+        let mut found = LoginConnections::default();
+        for row in &rows {
+            let (ec, c) = (enabled_from_row(row)?, connection_from_row(row)?);
+            // VISIBLE_SQL's own predicate: a row that fails it is the named one.
+            if ec.show_as_button || c.kind() != ConnectionKind::Enterprise {
+                found.shown.push((ec, c));
+            } else {
+                found.named_hidden = Some((ec, c));
+            }
+        }
+        Ok(found)
     }
 }
