@@ -489,9 +489,10 @@ async fn a_hidden_connection_the_request_names_continues_at_once() {
     let hidden = OKTA
         .replace("acme-okta", "acme-saml")
         .replace("Acme Okta", "Acme SAML");
-    let ctx = context("require", "no_prompt", Some(&org_json("null")), &[DATABASE]).replace(
-        "\"authorize_url\"",
-        &format!("\"hidden_connection\":{hidden},\"authorize_url\""),
+    let ctx = with_field(
+        &context("require", "no_prompt", Some(&org_json("null")), &[DATABASE]),
+        "hidden_connection",
+        &hidden,
     );
     stub_fetch(&script(&[ok(&ctx)]));
     let page = mount(
@@ -627,15 +628,15 @@ async fn email_discovery_one_and_several() {
 #[wasm_bindgen_test]
 async fn continuing_speaks_the_upstream_profile() {
     capture_navigation();
-    let ctx = context(
-        "require",
-        "no_prompt",
-        Some(&org_json("null")),
-        &[DATABASE, OKTA],
-    )
-    .replace(
-        "\"authorize_url\"",
-        "\"upstream\":\"keycloak\",\"authorize_url\"",
+    let ctx = with_field(
+        &context(
+            "require",
+            "no_prompt",
+            Some(&org_json("null")),
+            &[DATABASE, OKTA],
+        ),
+        "upstream",
+        "\"keycloak\"",
     );
     stub_fetch(&script(&[ok(&ctx)]));
     let page = mount(&request_query("&organization=acme"), None).await;

@@ -329,6 +329,16 @@ pub fn context(usage: &str, behavior: &str, org: Option<&str>, connections: &[&s
     )
 }
 
+/// `context` (a JSON object, as `context` writes it) with `key` set to the JSON
+/// `value`, before `authorize_url`.
+pub fn with_field(context: &str, key: &str, value: &str) -> String {
+    context.replacen(
+        "\"authorize_url\"",
+        &format!("\"{key}\":{value},\"authorize_url\""),
+        1,
+    )
+}
+
 pub fn request_query(extra: &str) -> String {
     format!(
         "?client_id=app&redirect_uri={}&response_type=code&scope=openid%20profile&state=a%2Bb%2Fc%3D%3D%25&nonce=n-1&code_challenge=abc_DEF-123&code_challenge_method=S256{extra}",
