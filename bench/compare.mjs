@@ -14,12 +14,7 @@ const out = path.join(root, 'docs/screens/compare');
 mkdirSync(out, { recursive: true });
 const portico = await startPortico({ callback: CALLBACK });
 const browser = await launchBrowser();
-const orgId = async (name) => {
-  const t = portico.token('read:organizations');
-  const r = await fetch(`${portico.base}/api/v2/organizations/name/${name}`, { headers: { authorization: `Bearer ${t}` } });
-  return (await r.json()).id;
-};
-const lock = await startLockServer(await orgId('globex'));
+const lock = await startLockServer(await portico.orgId('globex'));
 
 const screens = {
   prompt: { portico: `${portico.base}/authorize${authorizeQuery('demo-require-prompt', CALLBACK)}`, ready: 'Enter your organization' },

@@ -83,9 +83,7 @@ async function measure(browser, url, clickableSelector) {
 
 async function pageBench() {
   const portico = await startPortico({ extraArgs: ['--public-rate-limit', '1000000'] });
-  const t = portico.token('read:organizations');
-  const org = await (await fetch(`${portico.base}/api/v2/organizations/name/globex`, { headers: { authorization: `Bearer ${t}` } })).json();
-  const lockServer = await startLockServer(org.id);
+  const lockServer = await startLockServer(await portico.orgId('globex'));
   const q = `?client_id=demo-require-prompt&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code&scope=openid%20profile&state=st&organization=globex`;
   const modes = {
     'Portico, server-injected context (a)': { url: `${portico.base}/authorize${q}`, selector: 'button' },

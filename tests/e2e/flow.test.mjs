@@ -29,11 +29,6 @@ function assertForwarded(params, { organization, connection }) {
   for (const k of new Set(params.keys())) assert.equal(params.getAll(k).length, 1, `${k} appears once`);
 }
 
-async function orgId(name) {
-  const t = world.portico.token('read:organizations');
-  const r = await fetch(`${world.portico.base}/api/v2/organizations/name/${name}`, { headers: { authorization: `Bearer ${t}` } });
-  return (await r.json()).id;
-}
 
 test('prompt: unknown name, then the right one, themed, on to the provider', async () => {
   const { page, problems, context } = await newPage(browser);
@@ -62,7 +57,7 @@ test('prompt: unknown name, then the right one, themed, on to the provider', asy
   assert.ok(await page.locator('form').count() > 0, 'the provider shows its own login page');
   await shot(page, '04-provider-login');
   assert.equal(world.provider.received.length, before + 1);
-  assertForwarded(world.provider.received.at(-1), { organization: await orgId('globex'), connection: 'google-oauth2' });
+  assertForwarded(world.provider.received.at(-1), { organization: await world.portico.orgId('globex'), connection: 'google-oauth2' });
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -77,7 +72,7 @@ test('subdomain: themed with zero lookups, then the database connection with log
   await page.getByRole('button', { name: 'Continue with Email and password' }).click();
   await page.waitForURL(/\/interaction\//);
   const got = world.provider.received.at(-1);
-  assertForwarded(got, { organization: await orgId('globex'), connection: 'Username-Password-Authentication' });
+  assertForwarded(got, { organization: await world.portico.orgId('globex'), connection: 'Username-Password-Authentication' });
   assert.equal(got.get('login_hint'), 'jane@globex.test');
   assert.deepEqual(problems, []);
   await context.close();
@@ -143,7 +138,7 @@ test('single enterprise connection: one redirect; Back gives a usable page, not 
   await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=acme')}`);
   await page.waitForURL(/\/interaction\//);
   assert.equal(world.provider.received.length, before + 1);
-  assertForwarded(world.provider.received.at(-1), { organization: await orgId('acme'), connection: 'acme-okta' });
+  assertForwarded(world.provider.received.at(-1), { organization: await world.portico.orgId('acme'), connection: 'acme-okta' });
   await page.goBack();
   const button = page.getByRole('button', { name: 'Continue with Acme Okta' });
   await button.waitFor();
@@ -292,8 +287,8 @@ test('without --authorize-url the demo ends on /handoff showing the request', as
 });
 
 test('hostile display names render as text and keep the layout', async () => {
-  const t = world.portico.token('create:organizations create:organization_connections read:connections');
-  const conns = await (await fetch(`${world.portico.base}/api/v2/connections`, { headers: { authorization: `Bearer ${t}` } })).json();
+  const { api } = world.portico;
+  const conns = (await api('GET', '/connections', { scopes: 'read:connections' })).body;
   const google = conns.find((c) => c.name === 'google-oauth2').id;
   const cases = {
     markup: '<img src=x onerror="window.__pwned=1"><b>Bold</b> &amp; </script>',
@@ -301,12 +296,11 @@ test('hostile display names render as text and keep the layout', async () => {
     rtl: 'شركة أكمي للحلول',
   };
   for (const [name, display_name] of Object.entries(cases)) {
-    const r = await fetch(`${world.portico.base}/api/v2/organizations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `hostile-${name}`, display_name, enabled_connections: [{ connection_id: google }] }),
+    const r = await api('POST', '/organizations', {
+      body: { name: `hostile-${name}`, display_name, enabled_connections: [{ connection_id: google }] },
+      scopes: 'create:organizations create:organization_connections',
     });
-    assert.equal(r.status, 201, await r.text());
+    assert.equal(r.status, 201, JSON.stringify(r.body));
     const { page, problems, context } = await newPage(browser);
     await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, `&organization=hostile-${name}`)}`);
     const heading = page.getByRole('heading', { level: 1 });
@@ -358,14 +352,9 @@ test('dark mode: a dark card that keeps the organization colours, text shades re
 test('settings that show: custom icon, Sign up, the application logo, Continue without an organization', async () => {
   const { base, port } = world.portico;
   const api = async (method, p, body, scopes) => {
-    const r = await fetch(`${base}/api/v2${p}`, {
-      method,
-      headers: { authorization: `Bearer ${world.portico.token(scopes)}`, 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
-    });
-    const text = await r.text();
-    assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${text}`);
-    return text ? JSON.parse(text) : null;
+    const r = await world.portico.api(method, p, { body, scopes });
+    assert.ok(r.status < 300, `${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
   };
   // A square icon the server serves; loopback http is allowed for images (never leaves the machine).
   const icon = `http://localhost:${port}/favicon.ico`;

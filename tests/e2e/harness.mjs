@@ -116,19 +116,26 @@ export async function startPortico({ authorize = null, callback = null, extraArg
   const base = `http://127.0.0.1:${port}`;
   await waitForHealth(base);
   const token = (scopes) => execFileSync(server, ['token', '--database', database, '--scopes', scopes]).toString().trim();
+  /** One Management API call with a token for `scopes`: its status and its body (parsed when JSON). */
+  const api = async (method, p, { body, scopes }) => {
+    const r = await fetch(`${base}/api/v2${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token(scopes)}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+  };
+  /** An organization's id, by its name. */
+  const orgId = async (name) => (await api('GET', `/organizations/name/${name}`, { scopes: 'read:organizations' })).body.id;
   if (callback) {
     // Register the test application's callback on every demo application.
-    const t = token('update:clients');
     for (const id of ['demo-require-prompt', 'demo-require-no-prompt', 'demo-allow', 'demo-deny']) {
-      const r = await fetch(`${base}/api/v2/clients/${id}`, {
-        method: 'PATCH',
-        headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ callbacks: [callback] }),
-      });
-      if (r.status !== 200) throw new Error(`registering callback: ${r.status} ${await r.text()}`);
+      const r = await api('PATCH', `/clients/${id}`, { body: { callbacks: [callback] }, scopes: 'update:clients' });
+      if (r.status !== 200) throw new Error(`registering callback: ${r.status} ${JSON.stringify(r.body)}`);
     }
   }
-  return { base, port, database, token, child, log: () => log, close: () => child.kill('SIGTERM') };
+  return { base, port, database, token, api, orgId, child, log: () => log, close: () => child.kill('SIGTERM') };
 }
 
 export async function startWorld({ withProvider = true } = {}) {

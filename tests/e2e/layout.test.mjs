@@ -136,21 +136,20 @@ test('dark mode: default page and card both dark; fields and dividers coherent',
 // or show a neat fallback (the display name's initial on the primary colour), never a
 // broken icon, and never shift the layout."
 test('a logo that fails to load: the initial on the primary colour, no broken image, no shift', async () => {
-  const t = world.portico.token('create:organizations create:organization_connections read:connections');
-  const conns = await (await fetch(`${world.portico.base}/api/v2/connections`, { headers: { authorization: `Bearer ${t}` } })).json();
+  const { api } = world.portico;
+  const conns = (await api('GET', '/connections', { scopes: 'read:connections' })).body;
   const google = conns.find((c) => c.name === 'google-oauth2').id;
   let release;
   const held = new Promise((r) => { release = r; });
-  const r = await fetch(`${world.portico.base}/api/v2/organizations`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
+  const r = await api('POST', '/organizations', {
+    body: {
       name: 'brokenlogo', display_name: 'zenith Labs',
       branding: { logo_url: 'https://cdn.unreachable.test/logo.png', colors: { primary: '#0f766e', page_background: '#f0fdfa' } },
       enabled_connections: [{ connection_id: google }],
-    }),
+    },
+    scopes: 'create:organizations create:organization_connections',
   });
-  assert.equal(r.status, 201, await r.text());
+  assert.equal(r.status, 201, JSON.stringify(r.body));
   const { page, problems, context } = await newPage(browser, { viewport: PHONE, ...PHONE_CONTEXT });
   // The logo's host answers only when the test lets it, and then with an error.
   await context.route('https://cdn.unreachable.test/**', async (route) => { await held; await route.abort('failed'); });
