@@ -11,7 +11,7 @@ use portico_rules::context::ConnectionKind;
 use super::connections::connection_from_row;
 use super::{decode_all, now, on_unique, patch, Conflict, Db, StoreError, StoreResult};
 use crate::records::{
-    Connection, ConnectionSummary, EnabledConnection, EnabledConnectionInput, LoginConnections,
+    ConnectionSummary, EnabledConnection, EnabledConnectionInput, LoginConnections,
 };
 
 /// An organization's visible connections and the one a request names: `$1` its id,
