@@ -75,6 +75,57 @@ impl Connection {
     }
 }
 
+impl Organization {
+    /// The record a create writes, under `id` (new, or the sync source's).
+    pub fn from_input(id: String, input: OrganizationInput) -> Organization {
+        Organization {
+            id,
+            name: input.name.map(|n| n.into_string()).unwrap_or_default(),
+            display_name: input.display_name.flatten(),
+            branding: input.branding.flatten(),
+            metadata: input.metadata.flatten(),
+        }
+    }
+}
+
+impl Connection {
+    /// The record a create writes, under `id` (new, or the sync source's).
+    pub fn from_input(id: String, input: ConnectionInput) -> Connection {
+        let name = input.name.unwrap_or_default();
+        Connection {
+            id,
+            display_name: input.display_name.unwrap_or_else(|| name.clone()),
+            strategy: input.strategy.unwrap_or_default(),
+            options: input.options.unwrap_or_default(),
+            enabled_clients: input.enabled_clients.unwrap_or_default(),
+            is_domain_connection: input.is_domain_connection.unwrap_or(false),
+            realms: vec![name.clone()],
+            name,
+        }
+    }
+}
+
+impl Client {
+    /// The record a create writes, under `client_id` (new, or the sync source's).
+    pub fn from_input(client_id: String, input: ClientInput) -> Client {
+        Client {
+            client_id,
+            name: input.name.unwrap_or_default(),
+            description: input.description,
+            logo_uri: input.logo_uri.flatten(),
+            app_type: input.app_type,
+            callbacks: input.callbacks.unwrap_or_default(),
+            organization_usage: input.organization_usage.unwrap_or(OrganizationUsage::Deny),
+            organization_require_behavior: input
+                .organization_require_behavior
+                .unwrap_or(RequireBehavior::NoPrompt),
+            organization_discovery_methods: input
+                .organization_discovery_methods
+                .unwrap_or_else(|| vec![DiscoveryMethod::OrganizationName]),
+        }
+    }
+}
+
 /// What `Db::visible_connections` finds for a login page.
 #[derive(Default)]
 pub struct LoginConnections {
@@ -154,4 +205,24 @@ pub struct ClientInput {
     pub organization_usage: Option<OrganizationUsage>,
     pub organization_require_behavior: Option<RequireBehavior>,
     pub organization_discovery_methods: Option<Vec<DiscoveryMethod>>,
+}
+
+/// One enabled connection as a sync source lists it, with its organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnabledRow {
+    pub organization_id: String,
+    pub connection_id: String,
+    pub assign_membership_on_login: bool,
+    pub show_as_button: bool,
+    pub is_signup_enabled: bool,
+}
+
+/// A whole directory as a sync source holds it, ids kept: what `Db::replace_directory`
+/// makes the local one equal to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Directory {
+    pub organizations: Vec<Organization>,
+    pub connections: Vec<Connection>,
+    pub clients: Vec<Client>,
+    pub enabled: Vec<EnabledRow>,
 }

@@ -1,6 +1,5 @@
 //! Clients (applications): kept as their JSON record, keyed by `client_id`.
 
-use portico_rules::context::{DiscoveryMethod, OrganizationUsage, RequireBehavior};
 use rand::distr::{Alphanumeric, SampleString};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -8,28 +7,14 @@ use sqlx::Row;
 use super::{json_text, now, patch, Db, StoreResult};
 use crate::records::{Client, ClientInput};
 
-fn client_from_row(row: &AnyRow) -> Result<Client, sqlx::Error> {
+pub(super) fn client_from_row(row: &AnyRow) -> Result<Client, sqlx::Error> {
     let body: String = row.try_get("body")?;
     serde_json::from_str::<Client>(&body).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 impl Db {
     pub async fn create_client(&self, input: ClientInput) -> StoreResult<Client> {
-        let client = Client {
-            client_id: Alphanumeric.sample_string(&mut rand::rng(), 32),
-            name: input.name.unwrap_or_default(),
-            description: input.description,
-            logo_uri: input.logo_uri.flatten(),
-            app_type: input.app_type,
-            callbacks: input.callbacks.unwrap_or_default(),
-            organization_usage: input.organization_usage.unwrap_or(OrganizationUsage::Deny),
-            organization_require_behavior: input
-                .organization_require_behavior
-                .unwrap_or(RequireBehavior::NoPrompt),
-            organization_discovery_methods: input
-                .organization_discovery_methods
-                .unwrap_or_else(|| vec![DiscoveryMethod::OrganizationName]),
-        };
+        let client = Client::from_input(Alphanumeric.sample_string(&mut rand::rng(), 32), input);
         self.insert_client(&client).await?;
         Ok(client)
     }

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::records::{domain_aliases, Connection, ConnectionInput};
 
-const CONN_COLUMNS: &str =
+pub(super) const CONN_COLUMNS: &str =
     "id, name, display_name, strategy, options, enabled_clients, is_domain_connection";
 
 /// How many organizations discovery lists at most for one email domain.
@@ -46,7 +46,7 @@ pub(super) fn connection_from_row(row: &AnyRow) -> Result<Connection, sqlx::Erro
 }
 
 /// Rewrites the index rows of one connection from its record.
-async fn index_connection(
+pub(super) async fn index_connection(
     tx: &mut Transaction<'_, Any>,
     conn: &Connection,
 ) -> Result<(), sqlx::Error> {
@@ -98,17 +98,7 @@ pub(super) async fn fill_indexes(tx: &mut Transaction<'_, Any>) -> Result<(), sq
 
 impl Db {
     pub async fn create_connection(&self, input: ConnectionInput) -> StoreResult<Connection> {
-        let name = input.name.unwrap_or_default();
-        let conn = Connection {
-            id: new_id("con_"),
-            display_name: input.display_name.unwrap_or_else(|| name.clone()),
-            strategy: input.strategy.unwrap_or_default(),
-            options: input.options.unwrap_or_default(),
-            enabled_clients: input.enabled_clients.unwrap_or_default(),
-            is_domain_connection: input.is_domain_connection.unwrap_or(false),
-            realms: vec![name.clone()],
-            name,
-        };
+        let conn = Connection::from_input(new_id("con_"), input);
         let mut tx = self.pool.begin().await?;
         on_unique(
             sqlx::query("INSERT INTO connections (id, name, display_name, strategy, options, enabled_clients, is_domain_connection, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
@@ -153,6 +143,18 @@ impl Db {
         let rows = sqlx::query(&sql)
             .bind(limit)
             .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        decode_all(&rows, connection_from_row)
+    }
+
+    /// Up to `limit` connections with ids after `from`, in id order (checkpoints).
+    pub async fn connections_after(&self, from: &str, limit: i64) -> StoreResult<Vec<Connection>> {
+        let sql =
+            format!("SELECT {CONN_COLUMNS} FROM connections WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows = sqlx::query(&sql)
+            .bind(from)
+            .bind(limit)
             .fetch_all(&self.pool)
             .await?;
         decode_all(&rows, connection_from_row)

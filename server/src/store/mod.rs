@@ -11,10 +11,12 @@
 pub mod bulk;
 mod clients;
 mod connections;
+pub mod diff;
 mod enabled_connections;
 mod migrate;
 mod organizations;
 mod plans;
+pub mod sync;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -28,15 +28,10 @@ pub(super) fn organization_from_row(row: &AnyRow) -> Result<Organization, sqlx::
 impl Db {
     pub async fn create_organization(
         &self,
-        input: OrganizationInput,
+        mut input: OrganizationInput,
     ) -> StoreResult<(Organization, Vec<EnabledConnection>)> {
-        let org = Organization {
-            id: new_id("org_"),
-            name: input.name.map(|n| n.into_string()).unwrap_or_default(),
-            display_name: input.display_name.flatten(),
-            branding: input.branding.flatten(),
-            metadata: input.metadata.flatten(),
-        };
+        let enabled_connections = std::mem::take(&mut input.enabled_connections);
+        let org = Organization::from_input(new_id("org_"), input);
         let mut tx = self.pool.begin().await?;
         let t = now();
         on_unique(
@@ -54,7 +49,7 @@ impl Db {
             Conflict::OrganizationName,
         )?;
         let mut enabled = Vec::new();
-        for (i, ec) in input.enabled_connections.iter().enumerate() {
+        for (i, ec) in enabled_connections.iter().enumerate() {
             enabled.push(Self::insert_enabled_connection(&mut tx, &org.id, ec, Some(i)).await?);
         }
         tx.commit().await?;
