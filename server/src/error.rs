@@ -30,6 +30,8 @@ pub enum ApiError {
     OrganizationConflict,
     /// 409 for another duplicate (connection name, enabled connection).
     Conflict(&'static str),
+    /// 409: the directory is synced from the named source, which owns its records.
+    Synced(String),
     /// 429; `Retry-After` in seconds.
     TooManyRequests {
         retry_after: u64,
@@ -91,7 +93,9 @@ impl ApiError {
             ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
             ApiError::InsufficientScope(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
-            ApiError::OrganizationConflict | ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::OrganizationConflict | ApiError::Conflict(_) | ApiError::Synced(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -113,6 +117,10 @@ impl ApiError {
                 Some("organization_conflict"),
             ),
             ApiError::Conflict(message) => ((*message).into(), Some("conflict")),
+            ApiError::Synced(source) => (
+                format!("This directory is synced from {source}: organizations, connections and clients change there, and the next sync brings the change here."),
+                Some("synced_resource"),
+            ),
             ApiError::TooManyRequests { .. } => (
                 "Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.".into(),
                 Some("too_many_requests"),

@@ -1,4 +1,4 @@
-//! `/clients`: create, list, read, update, delete — and reading their bodies.
+//! `/clients`: create, list (with Auth0's `fields`/`include_fields`), read, update, delete — and reading their bodies.
 
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
@@ -7,7 +7,8 @@ use axum::{Json, Router};
 use portico_rules::context::{DiscoveryMethod, OrganizationUsage, RequireBehavior};
 use portico_rules::directory::validate_callback;
 use portico_rules::name::validate_display_name;
-use portico_rules::url::validate_https_url;
+use portico_rules::url::{parse_query, validate_https_url};
+use serde_json::Value;
 
 use super::body::{invalid, Body, Input};
 use super::body::{Create, Update};
@@ -16,7 +17,7 @@ use super::paging::{offset_list, offset_paging};
 use super::reply::{created, deleted};
 use super::scope::{guarded, Resource};
 use crate::error::{ApiError, ApiResult};
-use crate::records::ClientInput;
+use crate::records::{Client, ClientInput};
 use crate::state::AppState;
 use crate::store::Table;
 
@@ -35,10 +36,62 @@ async fn create(
 }
 
 async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<Response> {
+    let (select, q) = Fields::take(q)?;
     let page = offset_paging(q)?;
     let items = state.db.clients(page.offset(), page.per_page).await?;
+    let items: Vec<Value> = items.iter().map(|c| select.apply(c)).collect();
     let total = state.db.count(Table::Clients);
     offset_list("clients", page, items, total).await
+}
+
+/// `fields` (comma-separated) and `include_fields` (default true), as Auth0: each
+/// client shows only the named fields, or all but them.
+struct Fields {
+    names: Option<Vec<String>>,
+    include: bool,
+}
+
+impl Fields {
+    /// Takes the two parameters out of the query; the rest is paging's.
+    fn take(q: Option<String>) -> ApiResult<(Fields, Option<String>)> {
+        let mut select = Fields {
+            names: None,
+            include: true,
+        };
+        for (k, v) in parse_query(q.as_deref().unwrap_or("")) {
+            match k.as_str() {
+                "fields" => select.names = Some(v.split(',').map(str::to_owned).collect()),
+                "include_fields" => {
+                    select.include = match v.as_str() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(ApiError::invalid_query(
+                            "Query validation error: 'Expected type boolean but found type string' on property include_fields.",
+                        )),
+                    }
+                }
+                _ => {}
+            }
+        }
+        let rest: Vec<&str> = q
+            .as_deref()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| {
+                let key = p.split('=').next().unwrap_or("");
+                !p.is_empty() && key != "fields" && key != "include_fields"
+            })
+            .collect();
+        Ok((select, Some(rest.join("&"))))
+    }
+
+    fn apply(&self, client: &Client) -> Value {
+        let mut v = serde_json::to_value(client).unwrap_or(Value::Null);
+        if let (Some(names), Value::Object(map)) = (&self.names, &mut v) {
+            map.retain(|k, _| names.iter().any(|n| n == k) == self.include);
+        }
+        v
+    }
 }
 
 async fn read(State(state): State<AppState>, ResourceId(id): ResourceId) -> ApiResult<Response> {

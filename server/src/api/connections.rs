@@ -1,4 +1,4 @@
-//! `/connections`: create, list, read, update, delete — and reading their bodies.
+//! `/connections`: create, list (offset or checkpoint paging, as Auth0), read, update, delete — and reading their bodies.
 
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::body::{as_object, as_string, as_string_array, invalid, Body, Input};
 use super::body::{Create, Update};
 use super::ids::ResourceId;
-use super::paging::{offset_list, offset_paging};
+use super::paging::{checkpoint_list, offset_list, paging, Paging};
 use super::reply::{created, deleted};
 use super::scope::{guarded, Resource};
 use crate::error::{ApiError, ApiResult};
@@ -36,10 +36,18 @@ async fn create(
 }
 
 async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<Response> {
-    let page = offset_paging(q)?;
-    let items = state.db.connections(page.offset(), page.per_page).await?;
-    let total = state.db.count(Table::Connections);
-    offset_list("connections", page, items, total).await
+    match paging(q)? {
+        Paging::Checkpoint { from, take } => {
+            let from = from.unwrap_or_default();
+            let items = state.db.connections_after(&from, take + 1).await?;
+            checkpoint_list("connections", take, items, |c| &c.id)
+        }
+        Paging::Offset(page) => {
+            let items = state.db.connections(page.offset(), page.per_page).await?;
+            let total = state.db.count(Table::Connections);
+            offset_list("connections", page, items, total).await
+        }
+    }
 }
 
 async fn read(State(state): State<AppState>, ResourceId(id): ResourceId) -> ApiResult<Response> {

@@ -9,13 +9,13 @@ use portico_rules::context::{Branding, BrandingColors};
 use portico_rules::directory::{MAX_ENABLED_CONNECTIONS, MAX_METADATA_KEYS, MAX_METADATA_LEN};
 use portico_rules::name::{organization_name_pattern, validate_display_name};
 use portico_rules::{HexColor, HttpsUrl, OrganizationName};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::body::{as_array, as_object, as_string, invalid, only_fields, Body, Input};
 use super::body::{Create, Update};
 use super::enabled_connections::read_enabled_connection;
 use super::ids::OrgId;
-use super::paging::{offset_list, paging, Paging};
+use super::paging::{checkpoint_list, offset_list, paging, Paging};
 use super::reply::{created, deleted};
 use super::scope::{guarded, Resource};
 use crate::error::{ApiError, ApiResult};
@@ -53,13 +53,7 @@ async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> ApiResult
         Paging::Checkpoint { from, take } => {
             let from = from.unwrap_or_default();
             let orgs = state.db.organizations(0, take + 1, Some(&from)).await?;
-            let more = orgs.len() as i64 > take;
-            let orgs: Vec<_> = orgs.into_iter().take(take as usize).collect();
-            let mut out = json!({ "organizations": orgs });
-            if more {
-                out["next"] = orgs.last().map(|o| o.id.clone()).into();
-            }
-            Ok(Json(out).into_response())
+            checkpoint_list("organizations", take, orgs, |o| &o.id)
         }
         Paging::Offset(page) => {
             let orgs = state

@@ -54,7 +54,7 @@ fn int_param(params: &[(String, String)], name: &str) -> ApiResult<Option<i64>> 
         .transpose()
 }
 
-/// Paging with checkpoints allowed (organizations).
+/// Paging with checkpoints allowed (organizations, connections).
 pub fn paging(query: Option<String>) -> ApiResult<Paging> {
     read(query, true)
 }
@@ -128,6 +128,23 @@ fn read(query: Option<String>, checkpoint_allowed: bool) -> ApiResult<Paging> {
         per_page,
         include_totals,
     }))
+}
+
+/// A checkpoint page in Auth0's shape, `{key, next}`: `items` holds up to `take + 1`
+/// records after the checkpoint, in id order; `next` is there when more follow.
+pub fn checkpoint_list<T: Serialize>(
+    key: &str,
+    take: i64,
+    mut items: Vec<T>,
+    id: fn(&T) -> &str,
+) -> ApiResult<Response> {
+    let more = items.len() as i64 > take;
+    items.truncate(take as usize);
+    let mut out = json!({ key: items });
+    if more {
+        out["next"] = items.last().map(|i| id(i).to_owned()).into();
+    }
+    Ok(Json(out).into_response())
 }
 
 /// A list page in Auth0's shape: a bare array, or `{key, start, limit, total}`;

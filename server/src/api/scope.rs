@@ -2,7 +2,8 @@
 //! otherwise) that grants `{action}:{resource}`, the action following the method —
 //! `GET` read, `POST` create, `PATCH` update, `DELETE` delete
 //! (`403 insufficient_scope` naming the scope otherwise). Checked once per route,
-//! before anything about the request is read.
+//! before anything about the request is read. Then, for writes, that the directory
+//! is not synced from elsewhere (`409 synced_resource` naming the source, SPEC §8).
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -81,6 +82,14 @@ async fn check(resource: Resource, state: AppState, req: Request, next: Next) ->
     let scope = needed(req.method(), resource);
     if !scopes.contains(scope) {
         return ApiError::InsufficientScope(scope).into_response();
+    }
+    if req.method() != Method::GET {
+        // A synced directory belongs to its source (SPEC §8): writes go there.
+        match state.db.sync_state().await {
+            Ok(Some(sync)) => return ApiError::Synced(sync.source).into_response(),
+            Ok(None) => {}
+            Err(e) => return ApiError::from(e).into_response(),
+        }
     }
     next.run(req).await
 }
