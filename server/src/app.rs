@@ -4,7 +4,7 @@
 //! every response.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -47,10 +47,48 @@ async fn root(
     web::entry::entry(State(state), RawQuery(query), headers).await
 }
 
-/// Liveness and readiness: 200 when the database answers, 503 when it does not.
+/// Liveness and readiness: 200 when the database answers, 503 when it does not. A
+/// synced directory also says how old its last good sync is, and answers 503 once that
+/// is past `--sync-stale-after` (the last good copy still serves logins meanwhile).
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => ([(header::CACHE_CONTROL, "no-store")], "ok").into_response(),
-        Err(_) => ApiError::Unavailable.into_response(),
+    let sync = match state.db.ping().await {
+        Ok(()) => state.db.sync_state().await,
+        Err(e) => Err(e),
+    };
+    let Ok(sync) = sync else {
+        return ApiError::Unavailable.into_response();
+    };
+    let no_store = [(header::CACHE_CONTROL, "no-store")];
+    let Some(sync) = sync else {
+        return (no_store, "ok").into_response();
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let age = (now - sync.finished_at).max(0) as u64;
+    let failing = state
+        .sync_error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .map(|e| format!("\nthe last attempt failed: {e}"))
+        .unwrap_or_default();
+    match state.config.sync_stale_after {
+        Some(limit) if age > limit.as_secs() => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            no_store,
+            format!(
+                "stale: the last good sync from {} finished {age} s ago, past the limit of {} s{failing}",
+                sync.source,
+                limit.as_secs()
+            ),
+        )
+            .into_response(),
+        _ => (
+            no_store,
+            format!("ok\nsynced from {}: the last good sync finished {age} s ago{failing}", sync.source),
+        )
+            .into_response(),
     }
 }

@@ -1,4 +1,4 @@
-//! The command line (stable: scripts rely on it): `serve`, `token`, `migrate`. Every
+//! The command line (stable: scripts rely on it): `serve`, `token`, `migrate`, `sync`. Every
 //! flag can also come from the environment variable of the same name.
 
 use std::net::SocketAddr;
@@ -10,6 +10,7 @@ use portico_rules::context::UpstreamProfile;
 
 use crate::state::{AppState, Config, Limits};
 use crate::store::Db;
+use crate::sync::config::SourceArgs;
 use crate::token::{parse_ttl, TokenKey};
 use crate::web::assets::Assets;
 
@@ -32,6 +33,17 @@ pub enum Command {
     Token(TokenArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate(DbArgs),
+    /// Make the directory equal to an Auth0-compatible Management API's (Auth0, or
+    /// another Portico), ids kept, then exit (SPEC §8).
+    Sync(SyncArgs),
+}
+
+#[derive(Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
 }
 
 #[derive(Args, Clone)]
@@ -73,6 +85,15 @@ pub struct ServeArgs {
     /// Management API requests per client address per minute.
     #[arg(long, env = "PORTICO_MANAGEMENT_RATE_LIMIT", default_value_t = 1200)]
     pub management_rate_limit: u32,
+    /// Sync the directory from --sync-from this often (5m, 1h…), in the background.
+    #[arg(long, env = "PORTICO_SYNC_EVERY", requires = "from")]
+    pub sync_every: Option<String>,
+    /// /healthz answers 503 once the last good sync is older than this; default three
+    /// times --sync-every.
+    #[arg(long, env = "PORTICO_SYNC_STALE_AFTER")]
+    pub sync_stale_after: Option<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
 }
 
 #[derive(Args)]
@@ -163,6 +184,13 @@ pub async fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Sync(args) => match sync(args).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("sync failed, the directory is unchanged: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve(args) => {
             init_logging();
             match serve(args).await {
@@ -176,7 +204,47 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
+async fn sync(args: SyncArgs) -> Result<(), String> {
+    init_logging();
+    let source = args.source.source()?.ok_or("--from is required")?;
+    let (db, _) = open(&args.db.database).await?;
+    eprintln!("sync: reading {}", source.url);
+    let report = crate::sync::run_once(&db, &source, crate::sync::Progress::Stderr).await;
+    db.close().await;
+    match report.map_err(|e| e.0)? {
+        None => Err("another instance holds the sync lock; try again when it has finished".into()),
+        Some(r) => {
+            let c = r.changes;
+            eprintln!(
+                "sync: done in {:.1} s, {} requests\n  organizations: {}\n  connections: {}\n  enabled connections: {}\n  clients: {}",
+                r.took.as_secs_f64(),
+                r.requests,
+                c.organizations,
+                c.connections,
+                c.enabled_connections,
+                c.clients
+            );
+            Ok(())
+        }
+    }
+}
+
 async fn serve(args: ServeArgs) -> Result<(), String> {
+    let source = args.source.source()?;
+    let every = args
+        .sync_every
+        .as_deref()
+        .map(|s| parse_ttl(s).ok_or("--sync-every: use a number with s, m or h, e.g. 5m"))
+        .transpose()?;
+    if source.is_some() && every.is_none() {
+        return Err(
+            "--sync-from needs --sync-every (or run `portico-server sync` on a schedule)".into(),
+        );
+    }
+    let sync_stale_after = match args.sync_stale_after.as_deref() {
+        Some(s) => Some(parse_ttl(s).ok_or("--sync-stale-after: use a number with s, m or h")?),
+        None => every.map(|e| e * 3),
+    };
     let (db, token_key) = open(&args.db.database).await?;
     let assets = match Assets::load(&args.dist) {
         Ok(a) => Some(a),
@@ -193,6 +261,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         upstream: args.upstream,
         trust_proxy: args.trust_proxy,
         demo: args.demo,
+        sync_stale_after,
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -216,6 +285,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             state.config.base_domain.as_deref(),
             &args.db.database,
         );
+    }
+    if let (Some(source), Some(every)) = (source, every) {
+        tracing::info!(source = %source.url, every_s = every.as_secs(), "syncing the directory");
+        crate::sync::spawn(state.clone(), source, every);
     }
     let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -12,6 +12,9 @@
 //! - `store` — storage in the domain's terms, one file per resource; `records` —
 //!   the records and changes it takes and returns; `error` — the API's error and the
 //!   one mapping from the store's.
+//! - `sync` — making the directory equal to an Auth0-compatible source's, ids kept
+//!   (`client` speaks HTTP to it, `read` pages through it, `config` is its flags;
+//!   `store::sync` and `store::diff` write it in one transaction).
 //! - `state` — what handlers share, built in one place; `token` — management
 //!   tokens; `ratelimit` — the fixed-window limiter; `cli` — the commands.
 //!
@@ -30,6 +33,7 @@ pub mod records;
 pub mod request;
 pub mod state;
 pub mod store;
+pub mod sync;
 pub mod token;
 pub mod web;
 

@@ -24,6 +24,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `/` without a client shows the demo's list of things to try.
     pub demo: bool,
+    /// `/healthz` degrades when the last good sync is older than this.
+    pub sync_stale_after: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -45,6 +47,8 @@ pub struct Inner {
     pub public_limiter: RateLimiter,
     pub assets: Option<Assets>,
     pub context_cache: ContextCache,
+    /// Why the last background sync failed, until one succeeds (for `/healthz`).
+    pub sync_error: std::sync::Mutex<Option<String>>,
 }
 
 /// Requests per client address per minute, for each group of endpoints.
@@ -82,6 +86,7 @@ impl AppState {
             public_limiter: RateLimiter::new(limits.public, 60),
             assets,
             context_cache: ContextCache::default(),
+            sync_error: std::sync::Mutex::new(None),
         }))
     }
 }
