@@ -33,9 +33,9 @@ scripts/size-report.sh --budget "${PORTICO_SIZE_BUDGET_KB:-72}"
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p portico --target wasm32-unknown-unknown
 
-step "end to end (Chromium, portico-server, a real OpenID provider, the auth0 SDK) and hardening (kill -9, outage)"
+step "end to end (Chromium, portico-server, a real OpenID provider, the auth0 SDK), hardening (kill -9, outage), directory sync (a stand-in Auth0 tenant; SQLite and PostgreSQL)"
 cargo build --release -p portico-server
-node --test tests/e2e/ tests/hardening/
+PORTICO_TEST_POSTGRES=$PG node --test tests/e2e/ tests/hardening/ tests/sync/
 
 step "fuzzing the shared rules (20 s per target; longer: scripts/fuzz.sh 600)"
 scripts/fuzz.sh 20

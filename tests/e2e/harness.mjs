@@ -102,14 +102,14 @@ export async function waitForHealth(base) {
 }
 
 /** portico-server serve with the demo tenant. `authorize` null means /handoff. */
-export async function startPortico({ authorize = null, callback = null, extraArgs = [], database = null, port = null, demo = true } = {}) {
+export async function startPortico({ authorize = null, callback = null, extraArgs = [], database = null, port = null, demo = true, env = {} } = {}) {
   port ??= await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-e2e-'));
   database ??= `sqlite://${path.join(dir, 'portico.db')}`;
   const args = ['serve', '--addr', `127.0.0.1:${port}`, '--database', database, '--dist', path.join(root, 'dist'),
     '--base-domain', 'login.test', ...(demo ? ['--demo'] : []), ...extraArgs];
   if (authorize) args.push('--authorize-url', authorize);
-  const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTICO_LOG: 'warn' } });
+  const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTICO_LOG: 'warn', ...env } });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
