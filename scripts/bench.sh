@@ -5,7 +5,9 @@
 #                    (bench/results/latest.{json,md}; extra arguments go to it)
 #   bench/scale.mjs  the public paths at 1,000, 10,000 and 100,000 organizations on
 #                    SQLite and PostgreSQL (bench/results/scale.{json,md})
-# PORTICO_BENCH=pages or PORTICO_BENCH=scale runs only one of them.
+#   bench/sync.mjs   `portico-server sync` of a 10,000-organization stand-in Auth0
+#                    tenant, then a re-sync after 10 changes (bench/results/sync.{json,md})
+# PORTICO_BENCH=pages, =scale or =sync runs only one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -18,5 +20,6 @@ cargo build --release -p portico-server --bin portico-server --example synthetic
 case ${PORTICO_BENCH:-all} in
   pages) node bench/run.mjs "$@" ;;
   scale) node bench/scale.mjs ;;
-  *) node bench/run.mjs "$@"; node bench/scale.mjs ;;
+  sync) node bench/sync.mjs ;;
+  *) node bench/run.mjs "$@"; node bench/scale.mjs; node bench/sync.mjs ;;
 esac

@@ -216,8 +216,10 @@ async fn sync(args: SyncArgs) -> Result<(), String> {
         Some(r) => {
             let c = r.changes;
             eprintln!(
-                "sync: done in {:.1} s, {} requests\n  organizations: {}\n  connections: {}\n  enabled connections: {}\n  clients: {}",
+                "sync: done in {:.1} s (reading {:.1} s, writing {:.1} s), {} requests\n  organizations: {}\n  connections: {}\n  enabled connections: {}\n  clients: {}",
                 r.took.as_secs_f64(),
+                r.read.as_secs_f64(),
+                (r.took - r.read).as_secs_f64(),
                 r.requests,
                 c.organizations,
                 c.connections,

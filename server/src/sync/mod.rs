@@ -42,6 +42,8 @@ pub struct Report {
     pub connections: usize,
     pub clients: usize,
     pub requests: u64,
+    /// Reading the source, then writing the differences.
+    pub read: Duration,
     pub took: Duration,
 }
 
@@ -73,6 +75,7 @@ pub async fn run_once(
     };
     let client = Arc::new(Client::new(&source.url, auth, source.retry)?);
     let dir = read::directory(client.clone(), source.concurrency, &progress).await?;
+    let read = started.elapsed();
     let changes = db.replace_directory(&dir, &source.url).await.map_err(|e| {
         SyncError(match e {
             StoreError::Unavailable => "writing the directory: the database is unavailable".into(),
@@ -87,6 +90,7 @@ pub async fn run_once(
         connections: dir.connections.len(),
         clients: dir.clients.len(),
         requests: client.requests.load(std::sync::atomic::Ordering::Relaxed),
+        read,
         took: started.elapsed(),
     }))
 }
