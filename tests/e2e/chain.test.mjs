@@ -21,7 +21,7 @@ let tenant, seeded, as, portico, app, browser;
 before(async () => {
   const appPort = await freePort();
   tenant = await new Auth0Tenant().listen();
-  seeded = seedTenant(tenant, { callback: `http://127.0.0.1:${appPort}/callback` });
+  seeded = seedTenant(tenant, { callbacks: [`http://127.0.0.1:${appPort}/callback`, `http://127.0.0.1:${appPort}/spa`] });
   as = await startAuth0Like(tenant);
   const dir = mkdtempSync(path.join(tmpdir(), 'portico-chain-'));
   const database = `sqlite://${path.join(dir, 'portico.db')}`;
@@ -130,4 +130,55 @@ test('--upstream keycloak: the server is asked with kc_idp_hint and an organizat
   } finally {
     keycloak.close();
   }
+});
+
+/** Auth0's SPA SDK through Portico: signs in at the server, back in the SPA; its claims. */
+async function spaSignIn(page, { org, connection }) {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(await page.locator('#org').textContent(), org);
+  assert.equal(await page.locator('#connection').textContent(), connection);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('#status', { hasText: /Signed in|Sign-in failed/ }).waitFor();
+  const [status, claims] = [await page.locator('#status').textContent(), await page.locator('#claims').textContent()];
+  assert.equal(status, 'Signed in', claims);
+  return JSON.parse(claims);
+}
+
+/** What the SDK asked for and what the server received: equal but for what Portico adds. */
+async function assertForwardedAsAsked(page, added) {
+  const asked = new URL(await page.evaluate(() => sessionStorage.getItem('asked'))).searchParams;
+  const got = new URLSearchParams(as.received.at(-1));
+  for (const [k, v] of Object.entries(added)) {
+    assert.equal(got.get(k), v, k);
+    if (asked.has(k)) got.set(k, asked.get(k)); // the SDK's name, which Portico turned into the id
+    else got.delete(k);
+  }
+  assert.deepEqual([...got].sort(), [...asked].sort());
+  assert.ok(asked.get('auth0Client'), 'the SDK\'s own parameter went through too');
+}
+
+test("Auth0's SPA SDK: loginWithRedirect's openUrl sends it through Portico's prompt; the SDK finds org_id in the ID token", async () => {
+  const { page, problems } = await newPage(browser);
+  await page.goto(`${app.base}/spa?authorize=${encodeURIComponent(`${portico.base}/authorize`)}`);
+  await page.getByRole('heading', { name: 'Enter your organization' }).waitFor();
+  await page.getByLabel('Organization name or email').fill('acme');
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.getByRole('button', { name: 'Continue with Acme Okta' }).click();
+  const claims = await spaSignIn(page, { org: 'Acme Corporation', connection: 'acme-okta' });
+  assert.deepEqual(claims, { org_id: seeded.acme.id, org_name: 'acme', iss: as.issuer, aud: seeded.app.client_id });
+  await assertForwardedAsAsked(page, { organization: seeded.acme.id, connection: 'acme-okta' });
+  assert.deepEqual(problems, []);
+  await page.context().close();
+});
+
+test("Auth0's SPA SDK asking for an organization by name: Portico forwards its id, the SDK checks org_name", async () => {
+  const { page, problems } = await newPage(browser);
+  await page.goto(`${app.base}/spa?authorize=${encodeURIComponent(`${portico.base}/authorize`)}&organization=globex`);
+  await page.getByRole('button', { name: 'Continue with Google' }).click();
+  const claims = await spaSignIn(page, { org: 'Globex', connection: 'google-oauth2' });
+  assert.equal(claims.org_id, seeded.globex.id);
+  assert.equal(claims.org_name, 'globex');
+  await assertForwardedAsAsked(page, { organization: seeded.globex.id, connection: 'google-oauth2' });
+  assert.deepEqual(problems, []);
+  await page.context().close();
 });

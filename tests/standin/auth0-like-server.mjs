@@ -20,7 +20,10 @@ const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 export async function startAuth0Like(tenant, { port = 0 } = {}) {
   const srv = http.createServer();
   await new Promise((r) => srv.listen(port, '127.0.0.1', r));
-  const issuer = `http://127.0.0.1:${srv.address().port}`;
+  // Auth0's shapes: the issuer ends in `/` (auth0-spa-js checks `iss` is `https://DOMAIN/`),
+  // `/authorize` and `/oauth/token`.
+  const base = `http://127.0.0.1:${srv.address().port}`;
+  const issuer = `${base}/`;
   const clients = [...tenant.clients.values()].filter((c) => !c.global).map((c) => ({
     client_id: c.client_id,
     token_endpoint_auth_method: 'none',
@@ -31,6 +34,7 @@ export async function startAuth0Like(tenant, { port = 0 } = {}) {
   const orgOf = (accountId) => tenant.organizations.get(accountId.split('|')[1] ?? '');
   const provider = new Provider(issuer, {
     clients,
+    routes: { authorization: '/authorize', token: '/oauth/token' },
     extraParams: ['organization', 'connection', 'kc_idp_hint'],
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'email'],
@@ -59,7 +63,7 @@ export async function startAuth0Like(tenant, { port = 0 } = {}) {
   });
   const received = [];
   provider.use(async (ctx, next) => {
-    if (ctx.path === '/auth') {
+    if (ctx.path === '/authorize') {
       const q = new URLSearchParams(ctx.querystring);
       received.push(q);
       const org = q.get('organization');
@@ -98,5 +102,5 @@ export async function startAuth0Like(tenant, { port = 0 } = {}) {
       res.end(String(e));
     }
   });
-  return { issuer, authorize: `${issuer}/auth`, received, close: () => srv.close() };
+  return { issuer, base, authorize: `${base}/authorize`, received, close: () => srv.close() };
 }

@@ -222,7 +222,7 @@ export class Auth0Tenant {
 }
 
 /** A tenant shaped like seed 000's: two organizations, three connections, an SPA. */
-export function seedTenant(tenant, { callback = 'https://app.example.com/callback' } = {}) {
+export function seedTenant(tenant, { callback = 'https://app.example.com/callback', callbacks = [callback] } = {}) {
   const db = tenant.createConnection({ name: 'Username-Password-Authentication', display_name: 'Email and password', strategy: 'auth0' });
   const okta = tenant.createConnection({ name: 'acme-okta', display_name: 'Acme Okta', strategy: 'okta', options: { domain_aliases: ['acme.test'], client_secret: 'never-synced', domain: 'acme.okta.example' } });
   const google = tenant.createConnection({ name: 'google-oauth2', display_name: 'Google', strategy: 'google-oauth2' });
@@ -233,7 +233,7 @@ export function seedTenant(tenant, { callback = 'https://app.example.com/callbac
   );
   const globex = tenant.createOrganization({ name: 'globex', display_name: 'Globex' }, [{ connection_id: google.id }]);
   const app = tenant.createClient({
-    name: 'Acme SPA', callbacks: [callback], organization_usage: 'require', organization_require_behavior: 'pre_login_prompt',
+    name: 'Acme SPA', callbacks, organization_usage: 'require', organization_require_behavior: 'pre_login_prompt',
     organization_discovery_methods: ['organization_name', 'email'],
   });
   return { db, okta, google, hidden, acme, globex, app };
