@@ -64,7 +64,7 @@ else
   cargo install --locked cargo-fuzz --version 0.13.2
 fi
 
-step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, oidc-provider, openid-client, auth0)"
+step "npm packages (binaryen's wasm-opt, terser, playwright-core, axe-core, oidc-provider, openid-client, auth0, @auth0/auth0-spa-js)"
 if [ -f package-lock.json ]; then
   if [ node_modules/.package-lock.json -nt package-lock.json ]; then
     echo "already installed"
