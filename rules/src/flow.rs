@@ -4,6 +4,7 @@
 
 use crate::authorize::{error_fragment, error_redirect, AuthorizeRequest, ResponseMode};
 use crate::context::{ConnectionKind, LoginContext, OrganizationUsage, RequireBehavior};
+use crate::i18n::{fill, Strings};
 
 /// A problem the page shows itself, redirecting nowhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +17,8 @@ pub enum PageError {
 }
 
 impl PageError {
+    /// The heading in English, as the page (which does not read translations yet)
+    /// shows it; `i18n/en.json` holds the same words (a test keeps them equal).
     pub fn title(self) -> &'static str {
         match self {
             PageError::MissingClientId | PageError::UnknownClient => "Unknown application",
@@ -26,6 +29,7 @@ impl PageError {
         }
     }
 
+    /// The message in English (see `title`).
     pub fn message(self) -> &'static str {
         match self {
             PageError::MissingClientId => {
@@ -43,6 +47,52 @@ impl PageError {
             PageError::PostLoginPromptUnsupported => {
                 "The application's organization_require_behavior is post_login_prompt, which Portico does not support. Its administrator can set it to pre_login_prompt or no_prompt."
             }
+        }
+    }
+}
+
+impl PageError {
+    pub const ALL: [PageError; 5] = [
+        PageError::MissingClientId,
+        PageError::UnknownClient,
+        PageError::RedirectUriNotAllowed,
+        PageError::PostLoginPromptUnsupported,
+        PageError::RepeatedParameter,
+    ];
+
+    /// The heading, in the language of `t`.
+    pub fn title_in(self, t: &Strings) -> &str {
+        match self {
+            PageError::MissingClientId | PageError::UnknownClient => &t.problem_unknown_application,
+            PageError::RedirectUriNotAllowed | PageError::RepeatedParameter => {
+                &t.problem_unusable_link
+            }
+            PageError::PostLoginPromptUnsupported => &t.problem_unsupported_setup,
+        }
+    }
+
+    /// What happened and what to do, in the language of `t`; the parameter and
+    /// setting names stay as the protocol spells them.
+    pub fn message_in(self, t: &Strings) -> String {
+        match self {
+            PageError::MissingClientId => {
+                fill(&t.problem_missing_client_id, &[("parameter", "client_id")])
+            }
+            PageError::UnknownClient => t.problem_unknown_client.clone(),
+            PageError::RedirectUriNotAllowed => fill(
+                &t.problem_unregistered_callback,
+                &[("parameter", "redirect_uri")],
+            ),
+            PageError::RepeatedParameter => t.problem_repeated_parameter.clone(),
+            PageError::PostLoginPromptUnsupported => fill(
+                &t.problem_post_login_prompt,
+                &[
+                    ("setting", "organization_require_behavior"),
+                    ("value", "post_login_prompt"),
+                    ("pre_login_prompt", "pre_login_prompt"),
+                    ("no_prompt", "no_prompt"),
+                ],
+            ),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod context;
 pub mod directory;
 pub mod flow;
 pub mod host;
+pub mod i18n;
 pub mod name;
 pub mod page;
 pub mod url;

@@ -38,6 +38,18 @@ impl NameError {
     }
 }
 
+impl NameError {
+    /// The message for the prompt, in the language of `t` (`message` is the
+    /// Management API's English).
+    pub fn in_language(self, t: &crate::i18n::Strings) -> String {
+        match self {
+            NameError::Empty => t.name_empty.clone(),
+            NameError::TooLong => crate::i18n::fill(&t.name_too_long, &[("max", "50")]),
+            NameError::InvalidCharacter => t.name_characters.clone(),
+        }
+    }
+}
+
 impl fmt::Display for NameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.message())

@@ -1,0 +1,627 @@
+//! Languages (SPEC §9): which one a request gets, and the strings of one language as a
+//! typed struct.
+//!
+//! The translations themselves are data, one file per language in `i18n/` (a flat
+//! JSON object a translator edits without reading Rust). The server injects only the
+//! chosen language's strings; the page reads them into `Strings`, so the WebAssembly
+//! carries no translation table and a missing key is a failed read (the page keeps
+//! English), never a blank button. The tests at the bottom read every file in
+//! `i18n/`: a missing key, an unknown key or a dropped `{placeholder}` fails them.
+
+#[cfg(feature = "serde")]
+use serde::{Deserialize, Serialize};
+
+/// The languages Portico ships, English first (the default unless `--languages`
+/// says otherwise). Each has `i18n/{tag}.json`.
+pub const SHIPPED: &[&str] = &[
+    "en", "fr", "de", "es", "pt-BR", "it", "nl", "ja", "zh-CN", "ko", "ar", "he",
+];
+
+/// Whether `tag` is written right to left (by its primary language subtag).
+pub fn is_rtl(tag: &str) -> bool {
+    let primary = tag.split('-').next().unwrap_or("");
+    ["ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"]
+        .iter()
+        .any(|rtl| primary.eq_ignore_ascii_case(rtl))
+}
+
+/// `rtl` or `ltr`, for `<html dir>`.
+pub fn dir(tag: &str) -> &'static str {
+    if is_rtl(tag) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+/// At most this many tags are read from `ui_locales` or `Accept-Language`, each at
+/// most `MAX_TAG_LEN` long; the rest is ignored, never an error.
+const MAX_TAGS: usize = 32;
+const MAX_TAG_LEN: usize = 35;
+
+/// SPEC §9: the first tag of `ui_locales` (space-separated, in the order given) that
+/// an enabled language serves, else the best `Accept-Language` match (by q-value,
+/// then order), else the default (`enabled[0]`). Unparseable input is skipped: a
+/// request never fails for its language. `enabled` must not be empty.
+pub fn choose<'a>(
+    enabled: &[&'a str],
+    ui_locales: Option<&str>,
+    accept_language: Option<&str>,
+) -> &'a str {
+    let default = enabled[0];
+    let from_ui = ui_locales
+        .into_iter()
+        .flat_map(|v| v.split(' '))
+        .filter(|t| !t.is_empty())
+        .take(MAX_TAGS)
+        .find_map(|t| serving(enabled, t));
+    if let Some(found) = from_ui {
+        return found;
+    }
+    let mut ranges = accept_language
+        .map(parse_accept_language)
+        .unwrap_or_default();
+    // Stable: equal q-values keep the header's order.
+    ranges.sort_by_key(|r| core::cmp::Reverse(r.1));
+    ranges
+        .into_iter()
+        .find_map(|(tag, _)| {
+            if tag == "*" {
+                Some(default)
+            } else {
+                serving(enabled, tag)
+            }
+        })
+        .unwrap_or(default)
+}
+
+/// `Accept-Language`'s ranges with their q-values in thousandths, q=0 dropped.
+fn parse_accept_language(header: &str) -> Vec<(&str, u16)> {
+    header
+        .split(',')
+        .take(MAX_TAGS)
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let mut q = 1000;
+            for p in parts {
+                let (k, v) = p.trim().split_once('=')?;
+                if k.trim().eq_ignore_ascii_case("q") {
+                    q = parse_q(v.trim())?;
+                }
+            }
+            (q > 0 && (tag == "*" || well_formed(tag))).then_some((tag, q))
+        })
+        .collect()
+}
+
+/// A q-value (RFC 9110 §12.4.2: `0` to `1` with at most three decimals) in
+/// thousandths.
+fn parse_q(v: &str) -> Option<u16> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let frac_value = frac
+        .bytes()
+        .chain(core::iter::repeat(b'0'))
+        .take(3)
+        .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    match int {
+        "0" => Some(frac_value),
+        "1" if frac_value == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+/// Letters, digits and `-`, not too long: anything else (control characters,
+/// quotes, a megabyte of junk) is not a language tag.
+fn well_formed(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= MAX_TAG_LEN
+        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !tag.starts_with('-')
+}
+
+/// The enabled language that serves the requested `tag`: the same tag (any case);
+/// else the tag with subtags dropped from the end (`de-DE` → `de`, RFC 4647 lookup);
+/// else an enabled regional variant of its language (`pt` → `pt-BR`) — except that
+/// Chinese written in Traditional characters (`zh-TW`, `zh-HK`, `zh-MO`, `zh-Hant`)
+/// is never served Simplified.
+fn serving<'a>(enabled: &[&'a str], tag: &str) -> Option<&'a str> {
+    if !well_formed(tag) {
+        return None;
+    }
+    let same = |a: &str| enabled.iter().copied().find(|e| e.eq_ignore_ascii_case(a));
+    let mut prefix = tag;
+    loop {
+        if let Some(found) = same(prefix) {
+            return Some(found);
+        }
+        match prefix.rfind('-') {
+            Some(i) => prefix = &prefix[..i],
+            None => break,
+        }
+    }
+    let primary = prefix;
+    if primary.eq_ignore_ascii_case("zh") && is_traditional_chinese(tag) {
+        return None;
+    }
+    enabled.iter().copied().find(|e| {
+        e.split('-')
+            .next()
+            .is_some_and(|p| p.eq_ignore_ascii_case(primary))
+    })
+}
+
+fn is_traditional_chinese(tag: &str) -> bool {
+    tag.split('-').skip(1).any(|s| {
+        ["hant", "tw", "hk", "mo"]
+            .iter()
+            .any(|t| s.eq_ignore_ascii_case(t))
+    })
+}
+
+/// One piece of a template: our own words, or a `{placeholder}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment<'a> {
+    Text(&'a str),
+    Placeholder(&'a str),
+}
+
+/// `"Log in to {organization}"` as `[Text("Log in to "), Placeholder("organization")]`.
+/// A `{` without a closing `}` is text.
+pub fn segments(template: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            out.push(Segment::Text(&rest[..open]));
+        }
+        out.push(Segment::Placeholder(&rest[open + 1..open + len]));
+        rest = &rest[open + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Segment::Text(rest));
+    }
+    out
+}
+
+/// `template` with each `{name}` replaced by its value in `args` (unknown ones stay
+/// as they are). For text without tenant parts; the page and the server build tenant
+/// parts from `segments` themselves (inside `<bdi>`).
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    segments(template)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => t.to_owned(),
+            Segment::Placeholder(p) => args
+                .iter()
+                .find(|(k, _)| *k == p)
+                .map_or_else(|| ["{", p, "}"].concat(), |(_, v)| (*v).to_owned()),
+        })
+        .collect()
+}
+
+/// A string with a count in it, one form per CLDR plural category the language
+/// has (`other` always); the page picks with the browser's `Intl.PluralRules`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(Serialize, Deserialize),
+    serde(deny_unknown_fields)
+)]
+pub struct Plural {
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub zero: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub one: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub two: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub few: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub many: Option<String>,
+    pub other: String,
+}
+
+impl Plural {
+    /// The form for a CLDR category (`one`, `few`…), `other` when the language has no
+    /// such form.
+    pub fn form(&self, category: &str) -> &str {
+        let form = match category {
+            "zero" => &self.zero,
+            "one" => &self.one,
+            "two" => &self.two,
+            "few" => &self.few,
+            "many" => &self.many,
+            _ => &None,
+        };
+        form.as_deref().unwrap_or(&self.other)
+    }
+}
+
+/// Where `Strings::read` gets its values: a parsed JSON object on either side.
+pub trait StringSource {
+    fn text(&mut self, key: &str) -> Option<String>;
+    fn plural(&mut self, key: &str) -> Option<Plural>;
+}
+
+macro_rules! strings {
+    (text { $($key:ident),+ $(,)? } plural { $($pkey:ident),+ $(,)? }) => {
+        /// Every string the page and the server's pages show, in one language
+        /// (`i18n/{tag}.json`; the keys are documented in `i18n/README.md`).
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
+        pub struct Strings {
+            $(pub $key: String,)+
+            $(pub $pkey: Plural,)+
+        }
+
+        impl Strings {
+            /// The keys, in the files' order.
+            pub const KEYS: &'static [&'static str] =
+                &[$(stringify!($key),)+ $(stringify!($pkey),)+];
+
+            /// Every key from `src`; `None` when one is missing. (One loop over
+            /// the keys, not a call per field: this runs in the page's wasm.)
+            pub fn read(src: &mut impl StringSource) -> Option<Self> {
+                const TEXTS: &[&str] = &[$(stringify!($key)),+];
+                let mut texts = Vec::with_capacity(TEXTS.len());
+                for key in TEXTS {
+                    texts.push(src.text(key)?);
+                }
+                let mut texts = texts.into_iter();
+                let mut next = || texts.next().unwrap_or_default();
+                Some(Strings {
+                    $($key: next(),)+
+                    $($pkey: src.plural(stringify!($pkey))?,)+
+                })
+            }
+        }
+    };
+}
+
+strings!(
+    text {
+        language_name, language_menu, page_title, loading, load_failed_title, retry,
+        returning, returning_title, continue_button, prompt_title, prompt_label_name,
+        prompt_label_name_or_email, continue_without_organization, continue_as,
+        forget_organization, organization_login_title, redirecting, not_your_organization,
+        personal_login_title, no_connections, sign_in_with_organization, sign_up,
+        continue_with, email_address, invalid_organization, name_empty, name_too_long,
+        name_characters, error_timeout, error_offline, error_unreachable, error_server,
+        error_malformed, error_unknown_client, problem_unknown_application,
+        problem_unusable_link, problem_unsupported_setup, problem_missing_client_id,
+        problem_unknown_client, problem_unregistered_callback, problem_repeated_parameter,
+        problem_post_login_prompt, unavailable_title, unavailable, handoff_title,
+        handoff_intro, callback_title, callback_intro, javascript_needed,
+    }
+    plural { error_rate_limited }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: &[&str] = SHIPPED;
+
+    #[test]
+    fn negotiation_table() {
+        let en_fr_de: &[&str] = &["en", "fr", "de", "pt-BR", "zh-CN", "ar"];
+        let table: &[(Option<&str>, Option<&str>, &str)] = &[
+            // Nothing asked: the default.
+            (None, None, "en"),
+            (Some(""), Some(""), "en"),
+            // ui_locales wins, first enabled one in its order.
+            (Some("fr"), Some("de"), "fr"),
+            (Some("xx de fr"), Some("fr"), "de"),
+            (Some("  fr  "), None, "fr"),
+            // Regional tags fall back to their language, and a language reaches its
+            // only enabled regional variant.
+            (Some("de-DE"), None, "de"),
+            (Some("de-Latn-CH-x-private"), None, "de"),
+            (Some("pt"), None, "pt-BR"),
+            (Some("pt-PT"), None, "pt-BR"),
+            (Some("PT-br"), None, "pt-BR"),
+            (Some("zh"), None, "zh-CN"),
+            (Some("zh-Hans-SG"), None, "zh-CN"),
+            // Traditional Chinese is never served Simplified.
+            (Some("zh-TW"), Some("fr"), "fr"),
+            (Some("zh-Hant"), None, "en"),
+            // Unknown everywhere: Accept-Language, then the default.
+            (Some("xx yy"), Some("ar"), "ar"),
+            (Some("xx"), Some("xx"), "en"),
+            // q-values: highest first, order breaks ties, q=0 means "not this".
+            (None, Some("fr;q=0.5, de;q=0.9"), "de"),
+            (None, Some("fr, de"), "fr"),
+            (None, Some("de;q=0.8, fr;q=0.8"), "de"),
+            (None, Some("fr;q=0, de;q=0.1"), "de"),
+            (None, Some("fr;q=0"), "en"),
+            (None, Some("xx, fr;q=0.001"), "fr"),
+            (None, Some("fr;q=1.000"), "fr"),
+            // Malformed q: the range is skipped, not the header.
+            (None, Some("fr;q=2, de;q=0.5"), "de"),
+            (None, Some("fr;q=0.5555, de;q=0.4"), "de"),
+            (None, Some("fr;q=abc, de"), "de"),
+            (None, Some("fr;q=, de;q=-1, ar;q=0.1"), "ar"),
+            // The wildcard is "anything": the default, ranked by its q.
+            (None, Some("*"), "en"),
+            (None, Some("xx, *;q=0.5, fr;q=0.4"), "en"),
+            (None, Some("fr;q=0.4, *;q=0.5"), "en"),
+            // Hostile values never fail the request.
+            (Some("\u{0}fr\n"), Some("\u{7f}"), "en"),
+            (None, Some("fr\u{0};q=1, de"), "de"),
+            (None, Some("<script>, ar"), "ar"),
+            (Some("fr\u{202e}"), None, "en"),
+            (None, Some(";;;,,,=;q=;"), "en"),
+        ];
+        for (ui, accept, want) in table {
+            assert_eq!(
+                choose(en_fr_de, *ui, *accept),
+                *want,
+                "ui_locales={ui:?} Accept-Language={accept:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_and_many_tags_are_cut_not_fatal() {
+        let enabled: &[&str] = &["en", "fr"];
+        let long = "a".repeat(100_000);
+        assert_eq!(choose(enabled, Some(&long), Some(&long)), "en");
+        // Only the first 32 tags are read.
+        let many = format!("{}fr", "xx ".repeat(40));
+        assert_eq!(choose(enabled, Some(&many), None), "en");
+        let many = format!("{}fr", "xx ".repeat(31));
+        assert_eq!(choose(enabled, Some(&many), None), "fr");
+        let header = format!("{}fr", "xx, ".repeat(40));
+        assert_eq!(choose(enabled, None, Some(&header)), "en");
+        let tag = format!("fr-{}", "a".repeat(40));
+        assert_eq!(
+            choose(enabled, Some(&tag), None),
+            "en",
+            "a tag over 35 characters"
+        );
+    }
+
+    #[test]
+    fn direction_by_primary_language() {
+        assert_eq!(dir("ar"), "rtl");
+        assert_eq!(dir("he"), "rtl");
+        assert_eq!(dir("AR-eg"), "rtl");
+        assert_eq!(dir("en"), "ltr");
+        assert_eq!(dir("ja"), "ltr");
+        assert_eq!(dir("hr"), "ltr");
+    }
+
+    #[test]
+    fn templates() {
+        use Segment::*;
+        assert_eq!(
+            segments("Log in to {organization} to continue to {application}"),
+            [
+                Text("Log in to "),
+                Placeholder("organization"),
+                Text(" to continue to "),
+                Placeholder("application")
+            ]
+        );
+        assert_eq!(
+            segments("{connection}…"),
+            [Placeholder("connection"), Text("…")]
+        );
+        assert_eq!(segments("a { b"), [Text("a { b")]);
+        assert_eq!(segments(""), []);
+        assert_eq!(
+            fill("wait {seconds} s ({x})", &[("seconds", "5")]),
+            "wait 5 s ({x})"
+        );
+    }
+
+    #[test]
+    fn plural_forms_fall_back_to_other() {
+        let p = Plural {
+            one: Some("1 second".into()),
+            other: "n seconds".into(),
+            ..Plural::default()
+        };
+        assert_eq!(p.form("one"), "1 second");
+        assert_eq!(p.form("few"), "n seconds");
+        assert_eq!(p.form("other"), "n seconds");
+    }
+
+    // --- The data files -----------------------------------------------------------
+
+    struct Json(serde_json::Map<String, serde_json::Value>);
+
+    impl StringSource for Json {
+        fn text(&mut self, key: &str) -> Option<String> {
+            self.0.get(key)?.as_str().map(str::to_owned)
+        }
+        fn plural(&mut self, key: &str) -> Option<Plural> {
+            let forms = self.0.get(key)?.as_object()?;
+            let form = |k: &str| forms.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+            Some(Plural {
+                zero: form("zero"),
+                one: form("one"),
+                two: form("two"),
+                few: form("few"),
+                many: form("many"),
+                other: form("other")?,
+            })
+        }
+    }
+
+    fn file(tag: &str) -> serde_json::Map<String, serde_json::Value> {
+        let path = format!("{}/../i18n/{tag}.json", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut p: Vec<_> = segments(s)
+            .into_iter()
+            .filter_map(|s| match s {
+                Segment::Placeholder(p) => Some(p),
+                Segment::Text(_) => None,
+            })
+            .collect();
+        p.sort_unstable();
+        p
+    }
+
+    /// Every string of a file with its key (`key.category` for plural forms).
+    fn strings(map: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (k, v) in map {
+            match v {
+                serde_json::Value::String(s) => out.push((k.clone(), s.clone())),
+                serde_json::Value::Object(forms) => {
+                    for (c, s) in forms {
+                        out.push((format!("{k}.{c}"), s.as_str().unwrap_or("").to_owned()));
+                    }
+                }
+                _ => out.push((k.clone(), String::new())),
+            }
+        }
+        out
+    }
+
+    /// The problems of one language's file against English; empty when it is complete.
+    fn problems(tag: &str, map: serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+        let english = file("en");
+        let mut out = Vec::new();
+        for key in Strings::KEYS {
+            if !map.contains_key(*key) {
+                out.push(format!("{tag}: missing key {key}"));
+            }
+        }
+        for key in map.keys() {
+            if !Strings::KEYS.contains(&key.as_str()) {
+                out.push(format!("{tag}: unknown key {key}"));
+            }
+        }
+        let english_other = |k: &str| {
+            let base = k.split('.').next().unwrap_or(k);
+            match &english[base] {
+                serde_json::Value::Object(f) => f["other"].as_str().unwrap_or("").to_owned(),
+                v => v.as_str().unwrap_or("").to_owned(),
+            }
+        };
+        for (key, value) in strings(&map) {
+            if value.trim().is_empty() {
+                out.push(format!("{tag}: {key} is empty"));
+                continue;
+            }
+            let base = key.split('.').next().unwrap_or(&key);
+            if !english.contains_key(base) {
+                continue;
+            }
+            let want = english_other(&key);
+            if placeholders(&value) != placeholders(&want) {
+                out.push(format!(
+                    "{tag}: {key} has placeholders {:?}, English has {:?}",
+                    placeholders(&value),
+                    placeholders(&want)
+                ));
+            }
+        }
+        if Strings::read(&mut Json(map)).is_none() && out.is_empty() {
+            out.push(format!("{tag}: a value has the wrong type"));
+        }
+        out
+    }
+
+    // The page still carries its English as Rust text (it reads no translations
+    // yet); it must say exactly what en.json says.
+    #[test]
+    fn the_english_the_page_carries_is_en_json() {
+        use crate::name::NameError;
+        let en = Strings::read(&mut Json(file("en"))).expect("en.json reads");
+        for e in crate::flow::PageError::ALL {
+            assert_eq!(e.title(), e.title_in(&en), "{e:?}");
+            assert_eq!(e.message(), e.message_in(&en), "{e:?}");
+        }
+        for e in [
+            NameError::Empty,
+            NameError::TooLong,
+            NameError::InvalidCharacter,
+        ] {
+            assert_eq!(e.message(), e.in_language(&en), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn every_language_has_every_key_and_keeps_every_placeholder() {
+        let found: Vec<String> = ALL
+            .iter()
+            .flat_map(|tag| problems(tag, file(tag)))
+            .collect();
+        assert!(found.is_empty(), "{}", found.join("\n"));
+        // And no file in i18n/ that is not shipped (it would never be served).
+        let dir = format!("{}/../i18n", env!("CARGO_MANIFEST_DIR"));
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if let Some(tag) = name.strip_suffix(".json") {
+                assert!(ALL.contains(&tag), "i18n/{name} is not in SHIPPED");
+            }
+        }
+    }
+
+    // The check above can fail: each kind of mistake a translator can make.
+    #[test]
+    fn the_file_check_finds_each_mistake() {
+        let mut missing = file("en");
+        missing.remove("sign_up");
+        assert_eq!(problems("xx", missing), ["xx: missing key sign_up"]);
+        let mut unknown = file("en");
+        unknown.insert("sign_upp".into(), "Sign up".into());
+        assert_eq!(problems("xx", unknown), ["xx: unknown key sign_upp"]);
+        let mut dropped = file("en");
+        dropped.insert("continue_with".into(), "Continue with".into());
+        assert_eq!(
+            problems("xx", dropped),
+            ["xx: continue_with has placeholders [], English has [\"connection\"]"]
+        );
+        let mut translated = file("en");
+        translated.insert("continue_with".into(), "Weiter mit {Verbindung}".into());
+        assert_eq!(problems("xx", translated).len(), 1);
+        let mut plural = file("en");
+        plural.insert(
+            "error_rate_limited".into(),
+            serde_json::json!({"one": "Wait a second.", "other": "Wait {seconds} seconds."}),
+        );
+        assert_eq!(
+            problems("xx", plural),
+            ["xx: error_rate_limited.one has placeholders [], English has [\"seconds\"]"]
+        );
+        let mut empty = file("en");
+        empty.insert("retry".into(), " ".into());
+        assert_eq!(problems("xx", empty), ["xx: retry is empty"]);
+        let mut no_other = file("en");
+        no_other.insert(
+            "error_rate_limited".into(),
+            serde_json::json!({"one": "{seconds}"}),
+        );
+        assert_eq!(problems("xx", no_other), ["xx: a value has the wrong type"]);
+    }
+}
