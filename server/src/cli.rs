@@ -73,6 +73,10 @@ pub struct ServeArgs {
     /// organization scope) or oidc (organization name, connection).
     #[arg(long, env = "PORTICO_UPSTREAM", default_value = "auth0", value_parser = parse_upstream)]
     pub upstream: UpstreamProfile,
+    /// The languages served, comma-separated, the first the default (SPEC §9); all
+    /// shipped ones (en,fr,de,es,pt-BR,it,nl,ja,zh-CN,ko,ar,he) by default.
+    #[arg(long, env = "PORTICO_LANGUAGES", value_parser = crate::web::lang::parse_languages)]
+    pub languages: Option<Vec<&'static str>>,
     /// Create the demo tenant (idempotent).
     #[arg(long, env = "PORTICO_DEMO")]
     pub demo: bool,
@@ -263,6 +267,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         upstream: args.upstream,
         trust_proxy: args.trust_proxy,
         demo: args.demo,
+        languages: args.languages.unwrap_or_default(),
         sync_stale_after,
     };
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -24,6 +24,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `/` without a client shows the demo's list of things to try.
     pub demo: bool,
+    /// The languages served, in order, the first the default (`--languages`); empty
+    /// means every shipped one (`web::lang::enabled`).
+    pub languages: Vec<&'static str>,
     /// `/healthz` degrades when the last good sync is older than this.
     pub sync_stale_after: Option<std::time::Duration>,
 }

@@ -11,10 +11,13 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use portico_rules::i18n::{segments, Segment, Strings};
 use portico_rules::url::{encode_component, parse_query};
+use portico_rules::AuthorizeRequest;
 
 use super::CALLBACK;
 use crate::state::AppState;
+use crate::web::lang;
 use crate::web::shell::{escape_html, server_page, server_page_styled};
 
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -144,18 +147,38 @@ pub fn index(state: &AppState, headers: &HeaderMap) -> Response {
         })
         .collect();
     let inner = format!("<h1 class=\"card__title\">Portico demo</h1><p class=\"card__text\">Pick a flow to try:</p><ul class=\"demo__links\">{links}</ul>");
-    server_page(state, StatusCode::OK, "Portico demo", &inner, headers)
+    // The demo's own list is for developers trying Portico: English.
+    let lang = crate::web::lang::english();
+    server_page(state, lang, StatusCode::OK, "Portico demo", &inner, headers)
 }
 
-/// A page listing a request's parameters, as received.
+/// `template` as HTML with each `{placeholder}` a protocol name in `<code>`.
+fn with_code(template: &str, code: &[(&str, &str)]) -> String {
+    segments(template)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => escape_html(t),
+            Segment::Placeholder(p) => {
+                let v = code.iter().find(|(k, _)| *k == p).map_or(p, |(_, v)| v);
+                format!("<code>{}</code>", escape_html(v))
+            }
+        })
+        .collect()
+}
+
+/// A page listing a request's parameters, as received, in the language the request
+/// asks for (its `ui_locales`, else `Accept-Language`).
 fn request_page(
     state: &AppState,
-    title: &str,
-    intro: &str,
+    title: impl Fn(&Strings) -> &str,
+    intro: impl Fn(&Strings) -> String,
     path: &str,
     query: &str,
     headers: &HeaderMap,
 ) -> Response {
+    let req = AuthorizeRequest::parse(query);
+    let lang = lang::for_request(&state.config, req.get("ui_locales"), headers);
+    let (title, intro) = (title(&lang.strings), intro(&lang.strings));
     let rows: String = parse_query(query)
         .iter()
         .map(|(k, v)| {
@@ -172,7 +195,7 @@ fn request_page(
         escape_html(query)
     );
     let css = include_str!("request.css");
-    server_page_styled(state, StatusCode::OK, title, css, &inner, headers)
+    server_page_styled(state, lang, StatusCode::OK, title, css, &inner, headers)
 }
 
 /// The demo's stand-in for an authorization server: shows exactly the request that
@@ -182,11 +205,10 @@ async fn handoff(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let intro = "No authorization server is configured (<code>--authorize-url</code>), so the login ends here. This is the request that would continue upstream:";
     request_page(
         &state,
-        "Handoff",
-        intro,
+        |t| &t.handoff_title,
+        |t| with_code(&t.handoff_intro, &[("flag", "--authorize-url")]),
         "/handoff",
         &query.unwrap_or_default(),
         &headers,
@@ -199,11 +221,10 @@ async fn callback(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let intro = "The demo application's redirect_uri. This is what the application received:";
     request_page(
         &state,
-        "Back at the application",
-        intro,
+        |t| &t.callback_title,
+        |t| with_code(&t.callback_intro, &[("parameter", "redirect_uri")]),
         "/callback",
         &query.unwrap_or_default(),
         &headers,

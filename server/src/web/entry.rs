@@ -16,6 +16,7 @@ use portico_rules::{
 };
 
 use super::assets::Assets;
+use super::lang;
 use super::shell::{
     error_page, escape_html, form_post_page, html, html_headers, new_nonce, script_json,
     unavailable_page,
@@ -71,9 +72,11 @@ pub async fn entry(
 ) -> Response {
     let query = query.unwrap_or_default();
     let req = AuthorizeRequest::parse(&query);
+    let lang = lang::for_request(&state.config, req.get("ui_locales"), &headers);
     let Some(client_id) = req.client_id() else {
         return error_page(
             &state,
+            lang,
             StatusCode::BAD_REQUEST,
             PageError::MissingClientId,
             &headers,
@@ -91,12 +94,13 @@ pub async fn entry(
         Err(ApiError::NotFound { .. }) => {
             return error_page(
                 &state,
+                lang,
                 StatusCode::BAD_REQUEST,
                 PageError::UnknownClient,
                 &headers,
             )
         }
-        Err(_) => return unavailable_page(&state, &headers),
+        Err(_) => return unavailable_page(&state, lang, &headers),
     };
     match resolve_login_screen(&req, organization.is_some(), &ctx) {
         Screen::ErrorRedirect(url) => redirect(&state, &url),
@@ -105,9 +109,9 @@ pub async fn entry(
             description,
         } => {
             let fields = error_fields("invalid_request", description, req.state());
-            form_post_page(&state, &action, &fields, &ctx.client.name, &headers)
+            form_post_page(&state, lang, &action, &fields, &ctx.client.name, &headers)
         }
-        Screen::Error(e) => error_page(&state, StatusCode::BAD_REQUEST, e, &headers),
+        Screen::Error(e) => error_page(&state, lang, StatusCode::BAD_REQUEST, e, &headers),
         // SPEC §4, Silent requests: never UI (OIDC Core §3.1.2.1); what the flow table
         // does not reject goes upstream at once, and the authorization server, which
         // holds the session, decides.
@@ -139,7 +143,9 @@ fn redirect(state: &AppState, url: &str) -> Response {
 }
 
 /// The built page with a fresh nonce on its scripts, the configured base domain, and
-/// (when given) the login context injected before `</head>`.
+/// (when given) the login context injected before `</head>`. The page is English
+/// until it reads the injected strings (issue 14: that costs the wasm bytes it does
+/// not yet have room for); the server's own pages speak the request's language.
 fn render_page(
     state: &AppState,
     assets: &Assets,

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod entry;
+pub mod lang;
 pub mod shell;
 
 use axum::body::Body;

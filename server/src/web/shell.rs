@@ -10,6 +10,7 @@ use portico_rules::flow::PageError;
 use portico_rules::LoginContext;
 
 use super::assets::{brotli, gzip};
+use super::lang::Language;
 use crate::state::{AppState, Config};
 
 /// Escapes text for HTML element content and attribute values.
@@ -31,9 +32,12 @@ pub fn escape_html(s: &str) -> String {
 /// JSON that is safe inside `<script type="application/json">`: nothing in it can
 /// close the element or start a comment, and JS line separators are escaped.
 pub fn script_json(ctx: &LoginContext) -> String {
-    serde_json::to_string(ctx)
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c")
+    script_safe(&serde_json::to_string(ctx).unwrap_or_else(|_| "null".into()))
+}
+
+/// `json` with everything escaped that could end its `<script>` element early.
+pub fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
         .replace('\u{2028}', "\\u2028")
@@ -147,18 +151,20 @@ fn html_with_csp(
 /// page's own stylesheet and with the same headers.
 pub fn server_page(
     state: &AppState,
+    lang: &Language,
     status: StatusCode,
     title: &str,
     inner_html: &str,
     req_headers: &HeaderMap,
 ) -> Response {
-    server_page_styled(state, status, title, "", inner_html, req_headers)
+    server_page_styled(state, lang, status, title, "", inner_html, req_headers)
 }
 
 /// `server_page` with `css` of its own, in a nonce'd `<style>` after the page's
 /// stylesheet.
 pub fn server_page_styled(
     state: &AppState,
+    lang: &Language,
     status: StatusCode,
     title: &str,
     css: &str,
@@ -171,20 +177,30 @@ pub fn server_page_styled(
     } else {
         format!("<style nonce=\"{nonce}\">{css}</style>")
     };
-    let body = document(state, title, &style, inner_html, "");
+    let body = document(state, lang, title, &style, inner_html, "");
     html(status, body, &nonce, &state.config, true, req_headers)
 }
 
 /// The document of a page the server writes: the page's stylesheet and `head`,
-/// `inner_html` in the card, and `after` (a nonce'd script, or nothing) after it.
-fn document(state: &AppState, title: &str, head: &str, inner_html: &str, after: &str) -> String {
+/// `inner_html` in the card, and `after` (a nonce'd script, or nothing) after it, in
+/// `lang` (`<html lang dir>`).
+fn document(
+    state: &AppState,
+    lang: &Language,
+    title: &str,
+    head: &str,
+    inner_html: &str,
+    after: &str,
+) -> String {
     let stylesheet = state
         .assets
         .as_ref()
         .map(|a| a.stylesheet.as_str())
         .unwrap_or("");
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{}</title>{stylesheet}{head}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\">{inner_html}</div></div></main>{after}</body></html>",
+        "<!doctype html>\n<html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>{}</title>{stylesheet}{head}</head><body><main class=\"page\"><div class=\"card\"><div class=\"card__body\">{inner_html}</div></div></main>{after}</body></html>",
+        lang.tag,
+        lang.dir,
         escape_html(title)
     )
 }
@@ -195,6 +211,7 @@ fn document(state: &AppState, title: &str, head: &str, inner_html: &str, after: 
 /// to the callback's origin.
 pub fn form_post_page(
     state: &AppState,
+    lang: &Language,
     action: &str,
     fields: &[(String, String)],
     client_name: &str,
@@ -211,13 +228,15 @@ pub fn form_post_page(
             )
         })
         .collect();
+    let t = &lang.strings;
     let inner = format!(
-        "<p class=\"card__text\" role=\"status\">Returning you to <bdi>{}</bdi>…</p><form method=\"post\" action=\"{}\">{inputs}<noscript><button class=\"button button--primary\" type=\"submit\">Continue</button></noscript></form>",
-        escape_html(client_name),
+        "<p class=\"card__text\" role=\"status\">{}</p><form method=\"post\" action=\"{}\">{inputs}<noscript><button class=\"button button--primary\" type=\"submit\">{}</button></noscript></form>",
+        phrase(&t.returning, &[("application", client_name)]),
         escape_html(action),
+        escape_html(&t.continue_button),
     );
     let script = format!("<script nonce=\"{nonce}\">document.forms[0].submit()</script>");
-    let body = document(state, "Returning to the application", "", &inner, &script);
+    let body = document(state, lang, &t.returning_title, "", &inner, &script);
     let csp = csp_posting_to(&nonce, &state.config, portico_rules::url::origin(action));
     html_with_csp(StatusCode::OK, body, &csp, true, req_headers)
 }
@@ -225,29 +244,54 @@ pub fn form_post_page(
 /// A problem shown on the page itself, redirecting nowhere.
 pub fn error_page(
     state: &AppState,
+    lang: &Language,
     status: StatusCode,
     e: PageError,
     req_headers: &HeaderMap,
 ) -> Response {
+    let title = e.title_in(&lang.strings);
     let inner = format!(
         "<div role=\"alert\"><h1 class=\"card__title\">{}</h1><p class=\"card__text\">{}</p></div>",
-        escape_html(e.title()),
-        escape_html(e.message())
+        escape_html(title),
+        escape_html(&e.message_in(&lang.strings))
     );
-    server_page(state, status, e.title(), &inner, req_headers)
+    server_page(state, lang, status, title, &inner, req_headers)
 }
 
 /// 503 when the directory cannot be read: never a 404, which would read as "no such
 /// organization".
-pub fn unavailable_page(state: &AppState, req_headers: &HeaderMap) -> Response {
-    let inner = "<div role=\"alert\"><h1 class=\"card__title\">We couldn't load this page</h1><p class=\"card__text\">The login service is temporarily unavailable. Please try again in a moment.</p></div>";
+pub fn unavailable_page(state: &AppState, lang: &Language, req_headers: &HeaderMap) -> Response {
+    let t = &lang.strings;
+    let inner = format!(
+        "<div role=\"alert\"><h1 class=\"card__title\">{}</h1><p class=\"card__text\">{}</p></div>",
+        escape_html(&t.load_failed_title),
+        escape_html(&t.unavailable)
+    );
     server_page(
         state,
+        lang,
         StatusCode::SERVICE_UNAVAILABLE,
-        "Temporarily unavailable",
-        inner,
+        &t.unavailable_title,
+        &inner,
         req_headers,
     )
+}
+
+/// A translated `template` as HTML: our words escaped, each `{placeholder}` in
+/// `tenant` filled with the tenant's text inside `<bdi>` (a right-to-left name cannot
+/// reorder the sentence), other placeholders as they are.
+pub fn phrase(template: &str, tenant: &[(&str, &str)]) -> String {
+    use portico_rules::i18n::{segments, Segment};
+    segments(template)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => escape_html(t),
+            Segment::Placeholder(p) => match tenant.iter().find(|(k, _)| *k == p) {
+                Some((_, v)) => format!("<bdi>{}</bdi>", escape_html(v)),
+                None => escape_html(&["{", p, "}"].concat()),
+            },
+        })
+        .collect()
 }
 
 #[cfg(test)]
