@@ -63,11 +63,13 @@ impl PageError {
     /// The heading, in the language of `t`.
     pub fn title_in(self, t: &Strings) -> &str {
         match self {
-            PageError::MissingClientId | PageError::UnknownClient => &t.problem_unknown_application,
-            PageError::RedirectUriNotAllowed | PageError::RepeatedParameter => {
-                &t.problem_unusable_link
+            PageError::MissingClientId | PageError::UnknownClient => {
+                t.problem_unknown_application()
             }
-            PageError::PostLoginPromptUnsupported => &t.problem_unsupported_setup,
+            PageError::RedirectUriNotAllowed | PageError::RepeatedParameter => {
+                t.problem_unusable_link()
+            }
+            PageError::PostLoginPromptUnsupported => t.problem_unsupported_setup(),
         }
     }
 
@@ -76,16 +78,16 @@ impl PageError {
     pub fn message_in(self, t: &Strings) -> String {
         match self {
             PageError::MissingClientId => {
-                fill(&t.problem_missing_client_id, &[("parameter", "client_id")])
+                fill(t.problem_missing_client_id(), &[("parameter", "client_id")])
             }
-            PageError::UnknownClient => t.problem_unknown_client.clone(),
+            PageError::UnknownClient => t.problem_unknown_client().to_owned(),
             PageError::RedirectUriNotAllowed => fill(
-                &t.problem_unregistered_callback,
+                t.problem_unregistered_callback(),
                 &[("parameter", "redirect_uri")],
             ),
-            PageError::RepeatedParameter => t.problem_repeated_parameter.clone(),
+            PageError::RepeatedParameter => t.problem_repeated_parameter().to_owned(),
             PageError::PostLoginPromptUnsupported => fill(
-                &t.problem_post_login_prompt,
+                t.problem_post_login_prompt(),
                 &[
                     ("setting", "organization_require_behavior"),
                     ("value", "post_login_prompt"),

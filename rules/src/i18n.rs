@@ -267,34 +267,60 @@ pub trait StringSource {
 
 macro_rules! strings {
     (text { $($key:ident),+ $(,)? } plural { $($pkey:ident),+ $(,)? }) => {
+        #[allow(non_camel_case_types, clippy::enum_variant_names)]
+        enum TextKey { $($key),+ }
+        #[allow(non_camel_case_types)]
+        enum PluralKey { $($pkey),+ }
+
         /// Every string the page and the server's pages show, in one language
-        /// (`i18n/{tag}.json`; the keys are documented in `i18n/README.md`).
+        /// (`i18n/{tag}.json`), one accessor per key: a key that does not exist is a
+        /// compile error, a file that lacks one is not read (`read` gives `None`).
+        /// Kept as two vectors in key order, not a field per key, so that reading
+        /// one is a loop in the page's wasm rather than fifty copies of it.
         #[derive(Debug, Clone, PartialEq, Eq)]
-        #[cfg_attr(feature = "serde", derive(Serialize, Deserialize), serde(deny_unknown_fields))]
         pub struct Strings {
-            $(pub $key: String,)+
-            $(pub $pkey: Plural,)+
+            texts: Vec<String>,
+            plurals: Vec<Plural>,
         }
 
         impl Strings {
-            /// The keys, in the files' order.
+            /// The keys whose value is one text, in the files' order.
+            pub const TEXT_KEYS: &'static [&'static str] = &[$(stringify!($key)),+];
+            /// The keys whose value is a `Plural`.
+            pub const PLURAL_KEYS: &'static [&'static str] = &[$(stringify!($pkey)),+];
+            /// Every key.
             pub const KEYS: &'static [&'static str] =
                 &[$(stringify!($key),)+ $(stringify!($pkey),)+];
 
-            /// Every key from `src`; `None` when one is missing. (One loop over
-            /// the keys, not a call per field: this runs in the page's wasm.)
+            $(pub fn $key(&self) -> &str {
+                &self.texts[TextKey::$key as usize]
+            })+
+
+            $(pub fn $pkey(&self) -> &Plural {
+                &self.plurals[PluralKey::$pkey as usize]
+            })+
+
+            /// Every key from `src`; `None` when one is missing.
             pub fn read(src: &mut impl StringSource) -> Option<Self> {
-                const TEXTS: &[&str] = &[$(stringify!($key)),+];
-                let mut texts = Vec::with_capacity(TEXTS.len());
-                for key in TEXTS {
+                let mut texts = Vec::with_capacity(Self::TEXT_KEYS.len());
+                for key in Self::TEXT_KEYS {
                     texts.push(src.text(key)?);
                 }
-                let mut texts = texts.into_iter();
-                let mut next = || texts.next().unwrap_or_default();
-                Some(Strings {
-                    $($key: next(),)+
-                    $($pkey: src.plural(stringify!($pkey))?,)+
-                })
+                let mut plurals = Vec::with_capacity(Self::PLURAL_KEYS.len());
+                for key in Self::PLURAL_KEYS {
+                    plurals.push(src.plural(key)?);
+                }
+                Some(Strings { texts, plurals })
+            }
+
+            /// Every text with its key, in order (for writing them out).
+            pub fn texts(&self) -> impl Iterator<Item = (&'static str, &str)> {
+                Self::TEXT_KEYS.iter().copied().zip(self.texts.iter().map(String::as_str))
+            }
+
+            /// Every plural with its key, in order.
+            pub fn plurals(&self) -> impl Iterator<Item = (&'static str, &Plural)> {
+                Self::PLURAL_KEYS.iter().copied().zip(self.plurals.iter())
             }
         }
     };

@@ -43,9 +43,9 @@ impl NameError {
     /// Management API's English).
     pub fn in_language(self, t: &crate::i18n::Strings) -> String {
         match self {
-            NameError::Empty => t.name_empty.clone(),
-            NameError::TooLong => crate::i18n::fill(&t.name_too_long, &[("max", "50")]),
-            NameError::InvalidCharacter => t.name_characters.clone(),
+            NameError::Empty => t.name_empty().to_owned(),
+            NameError::TooLong => crate::i18n::fill(t.name_too_long(), &[("max", "50")]),
+            NameError::InvalidCharacter => t.name_characters().to_owned(),
         }
     }
 }

@@ -207,8 +207,8 @@ async fn handoff(
 ) -> Response {
     request_page(
         &state,
-        |t| &t.handoff_title,
-        |t| with_code(&t.handoff_intro, &[("flag", "--authorize-url")]),
+        |t| t.handoff_title(),
+        |t| with_code(t.handoff_intro(), &[("flag", "--authorize-url")]),
         "/handoff",
         &query.unwrap_or_default(),
         &headers,
@@ -223,8 +223,8 @@ async fn callback(
 ) -> Response {
     request_page(
         &state,
-        |t| &t.callback_title,
-        |t| with_code(&t.callback_intro, &[("parameter", "redirect_uri")]),
+        |t| t.callback_title(),
+        |t| with_code(t.callback_intro(), &[("parameter", "redirect_uri")]),
         "/callback",
         &query.unwrap_or_default(),
         &headers,

@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use axum::http::{header, HeaderMap};
-use portico_rules::i18n::{self, Strings, SHIPPED};
+use portico_rules::i18n::{self, Plural, StringSource, Strings, SHIPPED};
 
 use crate::state::Config;
 
@@ -34,8 +34,10 @@ static ALL: LazyLock<Vec<Language>> = LazyLock::new(|| {
         .map(|(tag, text)| {
             // The files are checked by portico-rules' tests; one that does not parse
             // cannot have been built from a green tree.
-            let strings: Strings = serde_json::from_str(text)
-                .unwrap_or_else(|e| panic!("i18n/{tag}.json does not match Strings: {e}"));
+            let strings = serde_json::from_str(text)
+                .ok()
+                .and_then(|map| Strings::read(&mut Json(map)))
+                .unwrap_or_else(|| panic!("i18n/{tag}.json does not have every key"));
             Language {
                 tag,
                 dir: i18n::dir(tag),
@@ -44,6 +46,19 @@ static ALL: LazyLock<Vec<Language>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// A language file, parsed.
+struct Json(serde_json::Map<String, serde_json::Value>);
+
+impl StringSource for Json {
+    fn text(&mut self, key: &str) -> Option<String> {
+        self.0.get(key)?.as_str().map(str::to_owned)
+    }
+
+    fn plural(&mut self, key: &str) -> Option<Plural> {
+        serde_json::from_value(self.0.get(key)?.clone()).ok()
+    }
+}
 
 fn language(tag: &str) -> &'static Language {
     ALL.iter()

@@ -231,12 +231,12 @@ pub fn form_post_page(
     let t = &lang.strings;
     let inner = format!(
         "<p class=\"card__text\" role=\"status\">{}</p><form method=\"post\" action=\"{}\">{inputs}<noscript><button class=\"button button--primary\" type=\"submit\">{}</button></noscript></form>",
-        phrase(&t.returning, &[("application", client_name)]),
+        phrase(t.returning(), &[("application", client_name)]),
         escape_html(action),
-        escape_html(&t.continue_button),
+        escape_html(t.continue_button()),
     );
     let script = format!("<script nonce=\"{nonce}\">document.forms[0].submit()</script>");
-    let body = document(state, lang, &t.returning_title, "", &inner, &script);
+    let body = document(state, lang, t.returning_title(), "", &inner, &script);
     let csp = csp_posting_to(&nonce, &state.config, portico_rules::url::origin(action));
     html_with_csp(StatusCode::OK, body, &csp, true, req_headers)
 }
@@ -264,14 +264,14 @@ pub fn unavailable_page(state: &AppState, lang: &Language, req_headers: &HeaderM
     let t = &lang.strings;
     let inner = format!(
         "<div role=\"alert\"><h1 class=\"card__title\">{}</h1><p class=\"card__text\">{}</p></div>",
-        escape_html(&t.load_failed_title),
-        escape_html(&t.unavailable)
+        escape_html(t.load_failed_title()),
+        escape_html(t.unavailable())
     );
     server_page(
         state,
         lang,
         StatusCode::SERVICE_UNAVAILABLE,
-        &t.unavailable_title,
+        t.unavailable_title(),
         &inner,
         req_headers,
     )
