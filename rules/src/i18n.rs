@@ -9,7 +9,7 @@
 //! `i18n/`: a missing key, an unknown key or a dropped `{placeholder}` fails them.
 
 #[cfg(feature = "serde")]
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// The languages Portico ships, English first (the default unless `--languages`
 /// says otherwise). Each has `i18n/{tag}.json`.
@@ -209,36 +209,12 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 /// A string with a count in it, one form per CLDR plural category the language
 /// has (`other` always); the page picks with the browser's `Intl.PluralRules`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(Serialize, Deserialize),
-    serde(deny_unknown_fields)
-)]
+#[cfg_attr(feature = "serde", derive(Deserialize), serde(deny_unknown_fields))]
 pub struct Plural {
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub zero: Option<String>,
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub one: Option<String>,
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub two: Option<String>,
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub few: Option<String>,
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
-    )]
     pub many: Option<String>,
     pub other: String,
 }
@@ -311,16 +287,6 @@ macro_rules! strings {
                     plurals.push(src.plural(key)?);
                 }
                 Some(Strings { texts, plurals })
-            }
-
-            /// Every text with its key, in order (for writing them out).
-            pub fn texts(&self) -> impl Iterator<Item = (&'static str, &str)> {
-                Self::TEXT_KEYS.iter().copied().zip(self.texts.iter().map(String::as_str))
-            }
-
-            /// Every plural with its key, in order.
-            pub fn plurals(&self) -> impl Iterator<Item = (&'static str, &Plural)> {
-                Self::PLURAL_KEYS.iter().copied().zip(self.plurals.iter())
             }
         }
     };

@@ -113,12 +113,7 @@ pub fn for_request(
     language(i18n::choose(enabled(config), ui_locales, Some(&accept)))
 }
 
-/// The default language (for pages no request chose for).
-pub fn default(config: &Config) -> &'static Language {
-    language(enabled(config)[0])
-}
-
-/// English, the language `index.html` is written in.
+/// English, for what is not translated (the demo's own list of flows).
 pub fn english() -> &'static Language {
     language("en")
 }
