@@ -11,14 +11,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use portico_rules::i18n::{segments, Segment, Strings};
+use portico_rules::i18n::Strings;
 use portico_rules::url::{encode_component, parse_query};
 use portico_rules::AuthorizeRequest;
 
 use super::CALLBACK;
 use crate::state::AppState;
 use crate::web::lang;
-use crate::web::shell::{escape_html, server_page, server_page_styled};
+use crate::web::shell::{escape_html, phrase, server_page, server_page_styled};
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let router = Router::new().route("/handoff", get(handoff));
@@ -152,20 +152,6 @@ pub fn index(state: &AppState, headers: &HeaderMap) -> Response {
     server_page(state, lang, StatusCode::OK, "Portico demo", &inner, headers)
 }
 
-/// `template` as HTML with each `{placeholder}` a protocol name in `<code>`.
-fn with_code(template: &str, code: &[(&str, &str)]) -> String {
-    segments(template)
-        .into_iter()
-        .map(|s| match s {
-            Segment::Text(t) => escape_html(t),
-            Segment::Placeholder(p) => {
-                let v = code.iter().find(|(k, _)| *k == p).map_or(p, |(_, v)| v);
-                format!("<code>{}</code>", escape_html(v))
-            }
-        })
-        .collect()
-}
-
 /// A page listing a request's parameters, as received, in the language the request
 /// asks for (its `ui_locales`, else `Accept-Language`).
 fn request_page(
@@ -208,7 +194,7 @@ async fn handoff(
     request_page(
         &state,
         |t| t.handoff_title(),
-        |t| with_code(t.handoff_intro(), &[("flag", "--authorize-url")]),
+        |t| phrase(t.handoff_intro(), &[("flag", "--authorize-url")], "code"),
         "/handoff",
         &query.unwrap_or_default(),
         &headers,
@@ -224,7 +210,7 @@ async fn callback(
     request_page(
         &state,
         |t| t.callback_title(),
-        |t| with_code(t.callback_intro(), &[("parameter", "redirect_uri")]),
+        |t| phrase(t.callback_intro(), &[("parameter", "redirect_uri")], "code"),
         "/callback",
         &query.unwrap_or_default(),
         &headers,

@@ -72,11 +72,12 @@ pub async fn entry(
 ) -> Response {
     let query = query.unwrap_or_default();
     let req = AuthorizeRequest::parse(&query);
-    let lang = lang::for_request(&state.config, req.get("ui_locales"), &headers);
+    // Only the server's own pages need the language (the page itself is English).
+    let language = || lang::for_request(&state.config, req.get("ui_locales"), &headers);
     let Some(client_id) = req.client_id() else {
         return error_page(
             &state,
-            lang,
+            language(),
             StatusCode::BAD_REQUEST,
             PageError::MissingClientId,
             &headers,
@@ -94,13 +95,13 @@ pub async fn entry(
         Err(ApiError::NotFound { .. }) => {
             return error_page(
                 &state,
-                lang,
+                language(),
                 StatusCode::BAD_REQUEST,
                 PageError::UnknownClient,
                 &headers,
             )
         }
-        Err(_) => return unavailable_page(&state, lang, &headers),
+        Err(_) => return unavailable_page(&state, language(), &headers),
     };
     match resolve_login_screen(&req, organization.is_some(), &ctx) {
         Screen::ErrorRedirect(url) => redirect(&state, &url),
@@ -109,9 +110,16 @@ pub async fn entry(
             description,
         } => {
             let fields = error_fields("invalid_request", description, req.state());
-            form_post_page(&state, lang, &action, &fields, &ctx.client.name, &headers)
+            form_post_page(
+                &state,
+                language(),
+                &action,
+                &fields,
+                &ctx.client.name,
+                &headers,
+            )
         }
-        Screen::Error(e) => error_page(&state, lang, StatusCode::BAD_REQUEST, e, &headers),
+        Screen::Error(e) => error_page(&state, language(), StatusCode::BAD_REQUEST, e, &headers),
         // SPEC §4, Silent requests: never UI (OIDC Core §3.1.2.1); what the flow table
         // does not reject goes upstream at once, and the authorization server, which
         // holds the session, decides.

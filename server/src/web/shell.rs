@@ -231,7 +231,7 @@ pub fn form_post_page(
     let t = &lang.strings;
     let inner = format!(
         "<p class=\"card__text\" role=\"status\">{}</p><form method=\"post\" action=\"{}\">{inputs}<noscript><button class=\"button button--primary\" type=\"submit\">{}</button></noscript></form>",
-        phrase(t.returning(), &[("application", client_name)]),
+        phrase(t.returning(), &[("application", client_name)], "bdi"),
         escape_html(action),
         escape_html(t.continue_button()),
     );
@@ -277,17 +277,18 @@ pub fn unavailable_page(state: &AppState, lang: &Language, req_headers: &HeaderM
     )
 }
 
-/// A translated `template` as HTML: our words escaped, each `{placeholder}` in
-/// `tenant` filled with the tenant's text inside `<bdi>` (a right-to-left name cannot
-/// reorder the sentence), other placeholders as they are.
-pub fn phrase(template: &str, tenant: &[(&str, &str)]) -> String {
+/// A translated `template` as HTML: our words escaped, each `{placeholder}` named
+/// in `args` filled with its value escaped inside `<tag>` — `bdi` for a tenant's
+/// text (a right-to-left name cannot reorder the sentence), `code` for a protocol
+/// name — and other placeholders left as they are.
+pub fn phrase(template: &str, args: &[(&str, &str)], tag: &str) -> String {
     use portico_rules::i18n::{segments, Segment};
     segments(template)
         .into_iter()
         .map(|s| match s {
             Segment::Text(t) => escape_html(t),
-            Segment::Placeholder(p) => match tenant.iter().find(|(k, _)| *k == p) {
-                Some((_, v)) => format!("<bdi>{}</bdi>", escape_html(v)),
+            Segment::Placeholder(p) => match args.iter().find(|(k, _)| *k == p) {
+                Some((_, v)) => format!("<{tag}>{}</{tag}>", escape_html(v)),
                 None => escape_html(&["{", p, "}"].concat()),
             },
         })
