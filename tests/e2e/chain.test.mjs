@@ -39,13 +39,18 @@ after(async () => {
   for (const s of [app, portico, as, tenant]) s?.close();
 });
 
-/** Continues at the authorization server's sign-in page; the application's session. */
-async function signInAtServer(page, { org, connection }) {
+/** At the authorization server's sign-in page: it was asked for `org` and `connection`; continue. */
+async function continueAtServer(page, { org, connection }) {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   assert.equal(await page.locator('#org').textContent(), org);
   assert.equal(await page.locator('#connection').textContent(), connection);
-  const before = app.sessions.length;
   await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** Continues at the authorization server's sign-in page; the application's session. */
+async function signInAtServer(page, asked) {
+  const before = app.sessions.length;
+  await continueAtServer(page, asked);
   await page.getByRole('heading', { name: 'Signed in' }).waitFor();
   assert.equal(app.sessions.length, before + 1);
   return app.sessions.at(-1);
@@ -126,18 +131,15 @@ test('--upstream keycloak: the server is asked with kc_idp_hint and an organizat
     assert.equal(asked.get('login_hint'), 'jane@acme.test');
     assert.equal(asked.get('client_id'), seeded.app.client_id);
     assert.deepEqual(problems, []);
-  await page.context().close();
+    await page.context().close();
   } finally {
     keycloak.close();
   }
 });
 
 /** Auth0's SPA SDK through Portico: signs in at the server, back in the SPA; its claims. */
-async function spaSignIn(page, { org, connection }) {
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  assert.equal(await page.locator('#org').textContent(), org);
-  assert.equal(await page.locator('#connection').textContent(), connection);
-  await page.getByRole('button', { name: 'Continue' }).click();
+async function spaSignIn(page, asked) {
+  await continueAtServer(page, asked);
   await page.locator('#status', { hasText: /Signed in|Sign-in failed/ }).waitFor();
   const [status, claims] = [await page.locator('#status').textContent(), await page.locator('#claims').textContent()];
   assert.equal(status, 'Signed in', claims);
