@@ -13,7 +13,6 @@ use axum::routing::get;
 use axum::Router;
 use portico_rules::i18n::Strings;
 use portico_rules::url::{encode_component, parse_query};
-use portico_rules::AuthorizeRequest;
 
 use super::CALLBACK;
 use crate::state::AppState;
@@ -148,7 +147,7 @@ pub fn index(state: &AppState, headers: &HeaderMap) -> Response {
         .collect();
     let inner = format!("<h1 class=\"card__title\">Portico demo</h1><p class=\"card__text\">Pick a flow to try:</p><ul class=\"demo__links\">{links}</ul>");
     // The demo's own list is for developers trying Portico: English.
-    let lang = crate::web::lang::english();
+    let lang = lang::english();
     server_page(state, lang, StatusCode::OK, "Portico demo", &inner, headers)
 }
 
@@ -162,10 +161,14 @@ fn request_page(
     query: &str,
     headers: &HeaderMap,
 ) -> Response {
-    let req = AuthorizeRequest::parse(query);
-    let lang = lang::for_request(&state.config, req.get("ui_locales"), headers);
+    let params = parse_query(query);
+    let ui_locales = params
+        .iter()
+        .find(|(k, _)| k == "ui_locales")
+        .map(|(_, v)| v.as_str());
+    let lang = lang::for_request(&state.config, ui_locales, headers);
     let (title, intro) = (title(&lang.strings), intro(&lang.strings));
-    let rows: String = parse_query(query)
+    let rows: String = params
         .iter()
         .map(|(k, v)| {
             format!(
