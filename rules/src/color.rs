@@ -40,7 +40,7 @@ impl Rgb {
             if c <= 0.03928 {
                 c / 12.92
             } else {
-                ((c + 0.055) / 1.055).powf(2.4)
+                pow_2_4((c + 0.055) / 1.055)
             }
         }
         0.2126 * channel(self.r) + 0.7152 * channel(self.g) + 0.0722 * channel(self.b)
@@ -51,6 +51,22 @@ impl Rgb {
         let m = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
         Rgb::new(m(self.r, other.r), m(self.g, other.g), m(self.b, other.b))
     }
+}
+
+/// `x` to the power 2.4, for `x` in (0, 1]: x² · x^0.4, with x^0.4 from the binary
+/// expansion of 0.4 (0.0110 0110…₂) as a product of repeated square roots. A square
+/// root is one WebAssembly instruction; `powf` pulls libm's `pow` into the page
+/// (about 2 KB). Agrees with `powf` to 1e-12 on every 8-bit channel (test).
+fn pow_2_4(x: f64) -> f64 {
+    let mut root = x;
+    let mut out = x * x;
+    for bit in 1..=52 {
+        root = root.sqrt();
+        if bit % 4 == 2 || bit % 4 == 3 {
+            out *= root;
+        }
+    }
+    out
 }
 
 /// WCAG contrast ratio between two colours, 1.0 ..= 21.0.
@@ -258,6 +274,11 @@ mod tests {
     #[test]
     fn contrast_matches_wcag_reference_values() {
         assert!((contrast_ratio(Rgb::BLACK, Rgb::WHITE) - 21.0).abs() < 1e-9);
+        for v in 11..=255u8 {
+            let x = (v as f64 / 255.0 + 0.055) / 1.055;
+            let (ours, libm) = (pow_2_4(x), x.powf(2.4));
+            assert!((ours - libm).abs() <= 1e-12 * libm, "{v}: {ours} vs {libm}");
+        }
         assert!((contrast_ratio(Rgb::WHITE, Rgb::WHITE) - 1.0).abs() < 1e-9);
         // #767676 on white is the classic 4.54:1.
         let r = contrast_ratio(hex("#767676"), Rgb::WHITE);
