@@ -17,6 +17,83 @@ pub const SHIPPED: &[&str] = &[
     "en", "fr", "de", "es", "pt-BR", "it", "nl", "ja", "zh-CN", "ko", "ar", "he",
 ];
 
+/// Each shipped language's name in itself, for the language menu (each file's
+/// `language_name`; a test holds them equal). The page needs every name, but reads
+/// only one file.
+const AUTONYMS: &[&str] = &[
+    "English",
+    "Français",
+    "Deutsch",
+    "Español",
+    "Português (Brasil)",
+    "Italiano",
+    "Nederlands",
+    "日本語",
+    "简体中文",
+    "한국어",
+    "العربية",
+    "עברית",
+];
+
+/// The name of shipped language `tag` in that language (`Français`), else `tag`.
+pub fn autonym(tag: &str) -> &str {
+    SHIPPED
+        .iter()
+        .position(|s| *s == tag)
+        .map_or(tag, |i| AUTONYMS[i])
+}
+
+/// The query `query` (with or without its `?`) with `ui_locales` set to `tag`: every
+/// other parameter stays byte for byte, in its place; `ui_locales` (each copy of it)
+/// goes, and the new one ends the query. The language menu's links (SPEC §9): the
+/// screen reloads in `tag`, and the authorization server continues in it.
+pub fn with_ui_locales(query: &str, tag: &str) -> String {
+    let mut out: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && p.split('=').next() != Some("ui_locales"))
+        .collect();
+    let last = ["ui_locales=", tag].concat();
+    out.push(&last);
+    out.join("&")
+}
+
+/// The language menu (SPEC §9) as HTML, named `label`: the current language's name
+/// opens the enabled languages, each named in itself and a real link to this address
+/// (`query`, on the same path) with `ui_locales` set to it, so it works as a link everywhere
+/// (new tab, no script). Everything from the address is escaped.
+pub fn menu_html(label: &str, current: &str, enabled: &[&str], query: &str) -> String {
+    use crate::page::escape_html;
+    // Each link is this address (a query alone keeps the path) with `ui_locales=`
+    // moved to the end, then its tag.
+    let base = escape_html(&["?", &with_ui_locales(query, "")].concat());
+    let mut html = String::from("<nav class=\"languages\" aria-label=\"");
+    html.push_str(&escape_html(label));
+    html.push_str("\"><details><summary class=\"languages__current\">");
+    html.push_str(autonym(current));
+    html.push_str("</summary><ul class=\"languages__list\">");
+    for tag in enabled {
+        for part in [
+            "<li><a href=\"",
+            &base,
+            tag,
+            "\" lang=\"",
+            tag,
+            if *tag == current {
+                "\" aria-current=\"true\">"
+            } else {
+                "\">"
+            },
+            autonym(tag),
+            "</a></li>",
+        ] {
+            html.push_str(part);
+        }
+    }
+    html.push_str("</ul></details></nav>");
+    html
+}
+
 /// Whether `tag` is written right to left (by its primary language subtag).
 pub fn is_rtl(tag: &str) -> bool {
     let primary = tag.split('-').next().unwrap_or("");
@@ -49,50 +126,51 @@ pub fn choose<'a>(
     accept_language: Option<&str>,
 ) -> &'a str {
     let default = enabled[0];
-    let from_ui = ui_locales
-        .into_iter()
-        .flat_map(|v| v.split(' '))
-        .filter(|t| !t.is_empty())
-        .take(MAX_TAGS)
-        .find_map(|t| serving(enabled, t));
-    if let Some(found) = from_ui {
+    if let Some(found) = ui_locales.and_then(|tags| first_served(enabled, tags)) {
         return found;
     }
-    let mut ranges = accept_language
-        .map(parse_accept_language)
-        .unwrap_or_default();
-    // Stable: equal q-values keep the header's order.
-    ranges.sort_by_key(|r| core::cmp::Reverse(r.1));
-    ranges
-        .into_iter()
-        .find_map(|(tag, _)| {
-            if tag == "*" {
-                Some(default)
-            } else {
-                serving(enabled, tag)
+    // The highest q-value that an enabled language serves; on equal q-values, the
+    // header's order (a scan, not a sort: no sorting code in the page's wasm).
+    let mut best: Option<(&'a str, u16)> = None;
+    for (tag, q) in accept_language.into_iter().flat_map(parse_accept_language) {
+        let found = if tag == "*" {
+            Some(default)
+        } else {
+            serving(enabled, tag)
+        };
+        if let Some(found) = found {
+            if best.is_none_or(|(_, best_q)| q > best_q) {
+                best = Some((found, q));
             }
-        })
-        .unwrap_or(default)
+        }
+    }
+    best.map_or(default, |(found, _)| found)
+}
+
+/// The first tag of `tags` (space-separated, in order of preference, like
+/// `ui_locales`) that an enabled language serves. The page, served as static files,
+/// asks this of `ui_locales` followed by `navigator.languages` (already in order).
+pub fn first_served<'a>(enabled: &[&'a str], tags: &str) -> Option<&'a str> {
+    tags.split(' ')
+        .filter(|t| !t.is_empty())
+        .take(MAX_TAGS)
+        .find_map(|t| serving(enabled, t))
 }
 
 /// `Accept-Language`'s ranges with their q-values in thousandths, q=0 dropped.
-fn parse_accept_language(header: &str) -> Vec<(&str, u16)> {
-    header
-        .split(',')
-        .take(MAX_TAGS)
-        .filter_map(|item| {
-            let mut parts = item.split(';');
-            let tag = parts.next()?.trim();
-            let mut q = 1000;
-            for p in parts {
-                let (k, v) = p.trim().split_once('=')?;
-                if k.trim().eq_ignore_ascii_case("q") {
-                    q = parse_q(v.trim())?;
-                }
+fn parse_accept_language(header: &str) -> impl Iterator<Item = (&str, u16)> {
+    header.split(',').take(MAX_TAGS).filter_map(|item| {
+        let mut parts = item.split(';');
+        let tag = parts.next()?.trim();
+        let mut q = 1000;
+        for p in parts {
+            let (k, v) = p.trim().split_once('=')?;
+            if k.trim().eq_ignore_ascii_case("q") {
+                q = parse_q(v.trim())?;
             }
-            (q > 0 && (tag == "*" || well_formed(tag))).then_some((tag, q))
-        })
-        .collect()
+        }
+        (q > 0 && (tag == "*" || well_formed(tag))).then_some((tag, q))
+    })
 }
 
 /// A q-value (RFC 9110 §12.4.2: `0` to `1` with at most three decimals) in
@@ -292,6 +370,49 @@ macro_rules! strings {
     };
 }
 
+/// A language file (`i18n/{tag}.json`) read straight into `Strings`: every key must be
+/// there with the right shape (text or plural forms), and no other.
+#[cfg(feature = "serde")]
+impl<'de> Deserialize<'de> for Strings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        use std::collections::BTreeMap;
+
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Text(String),
+            Plural(Plural),
+        }
+        struct Map(BTreeMap<String, Entry>);
+        impl StringSource for Map {
+            fn text(&mut self, key: &str) -> Option<String> {
+                match self.0.remove(key)? {
+                    Entry::Text(t) => Some(t),
+                    Entry::Plural(_) => None,
+                }
+            }
+            fn plural(&mut self, key: &str) -> Option<Plural> {
+                match self.0.remove(key)? {
+                    Entry::Plural(p) => Some(p),
+                    Entry::Text(_) => None,
+                }
+            }
+        }
+
+        let mut map = Map(BTreeMap::deserialize(d)?);
+        if let Some(missing) = Strings::KEYS.iter().find(|k| !map.0.contains_key(**k)) {
+            return Err(D::Error::custom(format!("missing key {missing:?}")));
+        }
+        let strings = Strings::read(&mut map)
+            .ok_or_else(|| D::Error::custom("a key has the wrong shape (text or plural)"))?;
+        match map.0.keys().next() {
+            Some(unknown) => Err(D::Error::custom(format!("unknown key {unknown:?}"))),
+            None => Ok(strings),
+        }
+    }
+}
+
 strings!(
     text {
         language_name, language_menu, page_title, loading, load_failed_title, retry,
@@ -393,6 +514,74 @@ mod tests {
             "en",
             "a tag over 35 characters"
         );
+    }
+
+    #[test]
+    fn the_menu_sets_ui_locales_and_keeps_every_other_byte() {
+        let q = "?client_id=app&state=a%2Bb%3D%3D&nonce=n-1&ui_locales=de%20fr&code_challenge=Xy_-9&redirect_uri=https%3A%2F%2Fapp.test%2Fcb";
+        assert_eq!(
+            with_ui_locales(q, "ja"),
+            "client_id=app&state=a%2Bb%3D%3D&nonce=n-1&code_challenge=Xy_-9&redirect_uri=https%3A%2F%2Fapp.test%2Fcb&ui_locales=ja"
+        );
+        // Every copy goes (a repeated one is the flow table's error, not the menu's);
+        // a parameter that only starts with the name stays.
+        assert_eq!(
+            with_ui_locales("ui_locales=fr&a=1&ui_locales&ui_locales_x=2", "he"),
+            "a=1&ui_locales_x=2&ui_locales=he"
+        );
+        assert_eq!(with_ui_locales("", "ar"), "ui_locales=ar");
+        assert_eq!(with_ui_locales("?", "ar"), "ui_locales=ar");
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn a_language_file_reads_into_strings_or_says_what_is_wrong() {
+        let en = include_str!("../../i18n/en.json");
+        let strings: Strings = serde_json::from_str(en).unwrap();
+        assert_eq!(strings.retry(), "Retry");
+        assert_eq!(
+            strings.error_rate_limited().form("one"),
+            "Too many attempts. Please wait {seconds} second, then try again."
+        );
+        let err = |text: String| {
+            serde_json::from_str::<Strings>(&text)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err(en.replace("\"retry\"", "\"retyr\"")).contains("missing key \"retry\""));
+        assert!(err(en.replacen('{', "{\"extra\": \"x\",", 1)).contains("unknown key \"extra\""));
+        assert!(err(en.replace("\"Retry\"", "{\"other\": \"Retry\"}")).contains("wrong shape"));
+    }
+
+    #[test]
+    fn the_menu_links_each_language_and_escapes_the_address() {
+        let html = menu_html(
+            "Langue",
+            "fr",
+            &["en", "fr", "ar"],
+            "?client_id=a&state=\"><script>x</script>",
+        );
+        assert_eq!(
+            html,
+            "<nav class=\"languages\" aria-label=\"Langue\"><details><summary class=\"languages__current\">Français</summary><ul class=\"languages__list\">\
+             <li><a href=\"?client_id=a&amp;state=&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;ui_locales=en\" lang=\"en\">English</a></li>\
+             <li><a href=\"?client_id=a&amp;state=&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;ui_locales=fr\" lang=\"fr\" aria-current=\"true\">Français</a></li>\
+             <li><a href=\"?client_id=a&amp;state=&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;ui_locales=ar\" lang=\"ar\">العربية</a></li>\
+             </ul></details></nav>"
+        );
+    }
+
+    #[test]
+    fn every_autonym_is_its_files_language_name() {
+        for tag in ALL {
+            let map = file(tag);
+            assert_eq!(
+                Some(autonym(tag)),
+                map.get("language_name").and_then(|v| v.as_str()),
+                "{tag}"
+            );
+        }
+        assert_eq!(autonym("xx"), "xx");
     }
 
     #[test]

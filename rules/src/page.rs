@@ -13,3 +13,37 @@ pub const BASE_DOMAIN_DEFAULT: &str = "localhost";
 
 /// Where the server writes each response's CSP nonce in its template of the page.
 pub const NONCE_PLACEHOLDER: &str = "{{PORTICO_NONCE}}";
+
+/// The `id` of the `<script type="application/json">` that carries the chosen
+/// language's strings (SPEC §9); `<html lang>` says which language they are.
+pub const STRINGS_ELEMENT_ID: &str = "portico-strings";
+
+/// The attribute of the strings element that lists the enabled languages, space
+/// separated, the default first (`--languages`): the language menu offers them.
+pub const LANGUAGES_ATTRIBUTE: &str = "data-languages";
+
+/// Escapes text for HTML element content and attribute values (the server's pages,
+/// and the little HTML the page writes itself: the language menu).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `json` with everything escaped that could end its `<script>` element early.
+pub fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}

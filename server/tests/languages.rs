@@ -200,3 +200,76 @@ async fn the_servers_own_pages_speak_the_language_and_the_callback_stays_english
         "error_description=parameter%20organization%20is%20not%20allowed%20for%20this%20client"
     ));
 }
+
+/// The JSON in `<script type="application/json" id="{id}" …>` of `html`, with the
+/// element's opening tag.
+fn script(html: &str, id: &str) -> (String, Value) {
+    let start = html
+        .find(&format!("<script type=\"application/json\" id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {html}"));
+    let open_end = start + html[start..].find('>').unwrap();
+    let close = open_end + html[open_end..].find("</script>").unwrap();
+    (
+        html[start..=open_end].to_owned(),
+        serde_json::from_str(&html[open_end + 1..close]).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_page_carries_its_languages_strings_and_the_menus_languages() {
+    let (app, client, _) = tenant(Vec::new()).await;
+    let r = app
+        .get_with(
+            &authorize(&client, "&ui_locales=fr-CA"),
+            &[("accept-language", "ja")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.text();
+    assert!(html.contains("<html lang=\"fr\" dir=\"ltr\">"), "{html}");
+    let (tag, strings) = script(&html, "portico-strings");
+    assert_eq!(strings, file("fr"), "the whole file, and only that one");
+    assert!(tag.contains(&format!(
+        "data-languages=\"{}\"",
+        portico_rules::i18n::SHIPPED.join(" ")
+    )));
+    assert!(!html.contains(text("ja", "prompt_title").as_str()));
+    let (_, ctx) = script(&html, "portico-context");
+    assert_eq!(ctx["client"]["name"], "Zeta <App>");
+
+    // `--languages ar,fr`: the menu offers those two, the default is Arabic.
+    let (app, client, _) = tenant(vec!["ar", "fr"]).await;
+    let r = app
+        .get_with(&authorize(&client, ""), &[("accept-language", "he")])
+        .await;
+    let html = r.text();
+    assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
+    let (tag, strings) = script(&html, "portico-strings");
+    assert_eq!(strings, file("ar"));
+    assert!(tag.contains("data-languages=\"ar fr\""), "{tag}");
+    // A translation cannot close the script it is carried in.
+    assert!(!html.contains("</script></script>"));
+}
+
+#[tokio::test]
+async fn served_as_static_files_the_page_chooses_and_fetches_its_own_language() {
+    let (app, _, _) = tenant(Vec::new()).await;
+    let r = app
+        .get_with("/index.html?client_id=x&ui_locales=fr", &[])
+        .await;
+    let html = r.text();
+    assert!(
+        html.contains("<html lang=\"en\">"),
+        "left to the page: {html}"
+    );
+    assert!(!html.contains("portico-strings"));
+    let r = app.get("/i18n/fr.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-type"), "application/json");
+    assert_eq!(r.header("cache-control"), "public, max-age=3600");
+    assert_eq!(r.json()["language_name"], "Français");
+    assert_eq!(
+        app.get("/i18n/README.md").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -65,24 +65,34 @@ impl Assets {
     pub fn load(dir: &Path) -> std::io::Result<Assets> {
         let mut files = HashMap::new();
         let mut template = None;
-        for entry in std::fs::read_dir(dir)? {
-            let entry = entry?;
-            if !entry.file_type()?.is_file() {
+        // The top level, and the language files the page fetches when served as
+        // static files (`dist/i18n/`, SPEC §9).
+        for (sub, prefix) in [(dir.to_path_buf(), "/"), (dir.join("i18n"), "/i18n/")] {
+            if prefix != "/" && !sub.is_dir() {
                 continue;
             }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let raw = std::fs::read(entry.path())?;
-            if name == "index.html" {
-                template = Some(String::from_utf8_lossy(&raw).into_owned());
-                continue;
+            for entry in std::fs::read_dir(&sub)? {
+                let entry = entry?;
+                if !entry.file_type()?.is_file() {
+                    continue;
+                }
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if prefix != "/" && !name.ends_with(".json") {
+                    continue; // i18n/README.md is for translators
+                }
+                let raw = std::fs::read(entry.path())?;
+                if prefix == "/" && name == "index.html" {
+                    template = Some(String::from_utf8_lossy(&raw).into_owned());
+                    continue;
+                }
+                let asset = Asset {
+                    content_type: content_type(&name),
+                    gzip: gzip(&raw).into(),
+                    brotli: brotli(&raw, 11).into(),
+                    raw: raw.into(),
+                };
+                files.insert(format!("{prefix}{name}"), asset);
             }
-            let asset = Asset {
-                content_type: content_type(&name),
-                gzip: gzip(&raw).into(),
-                brotli: brotli(&raw, 11).into(),
-                raw: raw.into(),
-            };
-            files.insert(format!("/{name}"), asset);
         }
         let template = template.ok_or_else(|| {
             std::io::Error::new(
@@ -133,6 +143,7 @@ impl Assets {
 /// for, so the same code serves minified and plain builds.
 fn canonical(index: &str) -> String {
     index
+        .replace("<html lang=en>", "<html lang=\"en\">")
         .replace("<script type=module>", "<script type=\"module\">")
         .replace(
             &format!("<meta content={BASE_DOMAIN_DEFAULT} name={BASE_DOMAIN_META}>"),
@@ -161,5 +172,8 @@ mod tests {
             "<link href=/p.css integrity=sha384-x rel=stylesheet>"
         );
         assert!(assets.template.contains("</head>"));
+        assert!(assets
+            .template
+            .starts_with("<!doctype html><html lang=\"en\">"));
     }
 }

@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use portico_rules::authorize::error_fields;
 use portico_rules::flow::PageError;
 use portico_rules::page::{
-    BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, CONTEXT_ELEMENT_ID, NONCE_PLACEHOLDER,
+    BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, CONTEXT_ELEMENT_ID, LANGUAGES_ATTRIBUTE,
+    NONCE_PLACEHOLDER, STRINGS_ELEMENT_ID,
 };
 use portico_rules::{
     organization_from_host, resolve_login_screen, AuthorizeRequest, LoginContext, OrganizationRef,
@@ -72,7 +73,6 @@ pub async fn entry(
 ) -> Response {
     let query = query.unwrap_or_default();
     let req = AuthorizeRequest::parse(&query);
-    // Only the server's own pages need the language (the page itself is English).
     let language = || lang::for_request(&state.config, req.get("ui_locales"), &headers);
     let Some(client_id) = req.client_id() else {
         return error_page(
@@ -150,10 +150,9 @@ fn redirect(state: &AppState, url: &str) -> Response {
     res
 }
 
-/// The built page with a fresh nonce on its scripts, the configured base domain, and
-/// (when given) the login context injected before `</head>`. The page is English
-/// until it reads the injected strings (issue 14: that costs the wasm bytes it does
-/// not yet have room for); the server's own pages speak the request's language.
+/// The built page with a fresh nonce on its scripts, the configured base domain, the
+/// request's language (`<html lang dir>`, and its strings with the enabled languages
+/// for the menu, SPEC §9) and the login context, before `</head>`, when given one.
 fn render_page(
     state: &AppState,
     assets: &Assets,
@@ -166,12 +165,22 @@ fn render_page(
         &assets.template.replace(NONCE_PLACEHOLDER, &nonce),
         &state.config,
     );
+    // Static files carry neither: the page then chooses and fetches its language
+    // itself (`static_page`, SPEC §9).
     if let Some(ctx) = ctx {
-        let script = format!(
-            "<script type=\"application/json\" id=\"{CONTEXT_ELEMENT_ID}\">{}</script></head>",
+        let language = lang::for_request(&state.config, req.get("ui_locales"), headers);
+        body = body.replacen(
+            "<html lang=\"en\">",
+            &format!("<html lang=\"{}\" dir=\"{}\">", language.tag, language.dir),
+            1,
+        );
+        let head = format!(
+            "<script type=\"application/json\" id=\"{STRINGS_ELEMENT_ID}\" {LANGUAGES_ATTRIBUTE}=\"{}\">{}</script><script type=\"application/json\" id=\"{CONTEXT_ELEMENT_ID}\">{}</script></head>",
+            lang::enabled(&state.config).join(" "),
+            language.script,
             script_json(ctx)
         );
-        body = body.replacen("</head>", &script, 1);
+        body = body.replacen("</head>", &head, 1);
     }
     html(
         StatusCode::OK,

@@ -5,7 +5,8 @@
 use std::sync::LazyLock;
 
 use axum::http::{header, HeaderMap};
-use portico_rules::i18n::{self, Plural, StringSource, Strings, SHIPPED};
+use portico_rules::i18n::{self, Strings, SHIPPED};
+use portico_rules::page::script_safe;
 
 use crate::state::Config;
 
@@ -26,6 +27,8 @@ pub struct Language {
     /// `ltr` or `rtl`.
     pub dir: &'static str,
     pub strings: Strings,
+    /// The file as compact JSON, safe inside `<script>`: what the page reads.
+    pub script: String,
 }
 
 static ALL: LazyLock<Vec<Language>> = LazyLock::new(|| {
@@ -34,31 +37,20 @@ static ALL: LazyLock<Vec<Language>> = LazyLock::new(|| {
         .map(|(tag, text)| {
             // The files are checked by portico-rules' tests; one that does not parse
             // cannot have been built from a green tree.
-            let strings = serde_json::from_str(text)
-                .ok()
-                .and_then(|map| Strings::read(&mut Json(map)))
-                .unwrap_or_else(|| panic!("i18n/{tag}.json does not have every key"));
+            let strings: Strings =
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("i18n/{tag}.json: {e}"));
+            let compact: serde_json::Value =
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("i18n/{tag}.json: {e}"));
+            let script = script_safe(&compact.to_string());
             Language {
                 tag,
                 dir: i18n::dir(tag),
                 strings,
+                script,
             }
         })
         .collect()
 });
-
-/// A language file, parsed.
-struct Json(serde_json::Map<String, serde_json::Value>);
-
-impl StringSource for Json {
-    fn text(&mut self, key: &str) -> Option<String> {
-        self.0.get(key)?.as_str().map(str::to_owned)
-    }
-
-    fn plural(&mut self, key: &str) -> Option<Plural> {
-        serde_json::from_value(self.0.get(key)?.clone()).ok()
-    }
-}
 
 fn language(tag: &str) -> &'static Language {
     ALL.iter()

@@ -65,11 +65,14 @@ async fn asset(State(state): State<AppState>, req: Request) -> Response {
         HeaderValue::from_static(asset.content_type),
     );
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    // Trunk names files by content hash, so they never change.
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
+    // Trunk names files by content hash, so they never change; the language files
+    // keep their names (`i18n/fr.json`) and may change with a new release.
+    let cache = if path.starts_with("/i18n/") {
+        "public, max-age=3600"
+    } else {
+        "public, max-age=31536000, immutable"
+    };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if let Some(e) = encoding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
     }

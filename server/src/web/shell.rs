@@ -13,35 +13,12 @@ use super::assets::{brotli, gzip};
 use super::lang::Language;
 use crate::state::{AppState, Config};
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use portico_rules::page::{escape_html, script_safe};
 
 /// JSON that is safe inside `<script type="application/json">`: nothing in it can
 /// close the element or start a comment, and JS line separators are escaped.
 pub fn script_json(ctx: &LoginContext) -> String {
     script_safe(&serde_json::to_string(ctx).unwrap_or_else(|_| "null".into()))
-}
-
-/// `json` with everything escaped that could end its `<script>` element early.
-pub fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
 }
 
 pub fn new_nonce() -> String {
