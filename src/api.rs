@@ -12,7 +12,8 @@ use gloo_net::http::Request;
 use js_sys::{Array, Promise, Reflect, JSON};
 use leptos::prelude::set_timeout_with_handle;
 use portico_rules::context::UpstreamProfile;
-use portico_rules::page::CONTEXT_ELEMENT_ID;
+use portico_rules::i18n::{fill, Plural, StringSource, Strings};
+use portico_rules::page::{CONTEXT_ELEMENT_ID, STRINGS_ELEMENT_ID};
 use portico_rules::{
     AuthorizeRequest, Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveredOrganization,
     DiscoveryMethod, HexColor, HttpsUrl, LoginContext, OrganizationUsage, PublicConnection,
@@ -42,29 +43,22 @@ pub enum LookupError {
 }
 
 impl LookupError {
-    pub fn message(self) -> String {
+    pub fn message(self, t: &Strings) -> String {
         match self {
-            LookupError::Timeout => "The server is taking too long to answer.".into(),
-            LookupError::Offline => {
-                "You appear to be offline. Check your connection, then try again.".into()
+            LookupError::Timeout => t.error_timeout().to_owned(),
+            LookupError::Offline => t.error_offline().to_owned(),
+            LookupError::Unreachable => t.error_unreachable().to_owned(),
+            LookupError::RateLimited { retry_after } => {
+                let form = t
+                    .error_rate_limited()
+                    .form(&browser::plural_category(retry_after));
+                fill(form, &[("seconds", &decimal(retry_after))])
             }
-            LookupError::Unreachable => "We couldn't reach the login server.".into(),
-            LookupError::RateLimited { retry_after } => [
-                "Too many attempts. Please wait ",
-                &decimal(retry_after),
-                " seconds, then try again.",
-            ]
-            .concat(),
-            LookupError::Server(status) => [
-                "Something went wrong on our side (error ",
-                &decimal(status.into()),
-                "). Please try again in a moment.",
-            ]
-            .concat(),
-            LookupError::Malformed => "The login server sent an answer we couldn't read.".into(),
-            LookupError::UnknownClient => {
-                "The application that sent you here is not registered.".into()
+            LookupError::Server(status) => {
+                fill(t.error_server(), &[("status", &decimal(status.into()))])
             }
+            LookupError::Malformed => t.error_malformed().to_owned(),
+            LookupError::UnknownClient => t.error_unknown_client().to_owned(),
         }
     }
 }
@@ -80,6 +74,67 @@ fn decimal(mut n: u32) -> String {
         }
     }
     digits.iter().rev().map(|&d| d as char).collect()
+}
+
+/// The strings the server put into the page, in the language of `<html lang>`
+/// (`None` when served as static files, or when they lack a key).
+pub fn injected_strings() -> Option<Strings> {
+    read_strings(&browser::element_text(STRINGS_ELEMENT_ID)?)
+}
+
+/// English, which the page carries (`i18n/en.json`, the file the server serves): the
+/// language when nothing else is chosen or a language file fails, never a blank.
+pub fn english() -> Strings {
+    read_strings(include_str!("../i18n/en.json"))
+        .expect("i18n/en.json has every key (portico-rules' tests)")
+}
+
+/// A language file on its way (`i18n/{tag}.json` next to the page, when it is served
+/// as static files). The request starts at once, so it runs alongside the context
+/// lookup; `strings` waits for it.
+pub struct LanguageFile(Promise);
+
+/// Starts fetching the language file of `tag` (the lookups' timeout applies).
+pub fn language_file(tag: &str) -> LanguageFile {
+    let path = ["i18n/", tag, ".json"].concat();
+    // A promise runs from the moment it is made: the fetch starts now.
+    LanguageFile(wasm_bindgen_futures::future_to_promise(async move {
+        match get_text(&path, &[]).await {
+            Ok((200, _, text)) => Ok(JsValue::from_str(&text)),
+            _ => Err(JsValue::NULL),
+        }
+    }))
+}
+
+impl LanguageFile {
+    /// The file's strings; `None` when it failed to load or lacks a key.
+    pub async fn strings(self) -> Option<Strings> {
+        read_strings(&JsFuture::from(self.0).await.ok()?.as_string()?)
+    }
+}
+
+fn read_strings(text: &str) -> Option<Strings> {
+    Strings::read(&mut Obj(parse_json(text).ok()?))
+}
+
+impl StringSource for Obj {
+    fn text(&mut self, key: &str) -> Option<String> {
+        self.get(key).as_string()
+    }
+
+    fn plural(&mut self, key: &str) -> Option<Plural> {
+        let forms = self.obj(key)?;
+        let [zero, one, two, few, many, other] =
+            ["zero", "one", "two", "few", "many", "other"].map(|k| forms.get(k).as_string());
+        Some(Plural {
+            zero,
+            one,
+            two,
+            few,
+            many,
+            other: other?,
+        })
+    }
 }
 
 /// The context the server put into the page, if it did (`None` when served as static

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use portico_rules::authorize::Choice;
 use portico_rules::flow::PageError;
+use portico_rules::i18n::Strings;
 use portico_rules::{
     normalize_prompt_input, organization_from_host, resolve_login_screen, AuthorizeRequest,
     ConnectionKind, LoginContext, OrganizationName, OrganizationUsage, Screen,
@@ -17,8 +18,8 @@ use portico_rules::{
 
 use crate::api::{self, LookupError};
 use crate::card::{self, Act, Card, Live};
-use crate::screens::{self, INVALID_ORGANIZATION};
-use crate::{browser, theme};
+use crate::screens;
+use crate::{browser, language, theme};
 
 thread_local! {
     static NAVIGATION: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
@@ -95,8 +96,9 @@ impl Page {
         // A fresh flag per mount: the previous one went with the previous owner.
         let navigating = RwSignal::new(false);
         NAVIGATION.with(|n| n.set(Some(navigating)));
+        language::start();
         Page {
-            card: RwSignal::new(screens::loading()),
+            card: RwSignal::new(screens::loading(language::strings())),
             live: Live {
                 busy: RwSignal::new(false),
                 error: RwSignal::new(None),
@@ -112,6 +114,11 @@ impl Page {
         }
     }
 
+    /// The page's strings.
+    fn t(self) -> &'static Strings {
+        language::strings()
+    }
+
     /// Shows the page for the current address: the injected context if it is for this
     /// address, else a lookup.
     fn load(self) {
@@ -124,9 +131,8 @@ impl Page {
         };
         let query = browser::query();
         let req = AuthorizeRequest::parse(&query);
-        if req.client_id().is_none() {
-            return self.problem(screens::problem(PageError::MissingClientId));
-        }
+        language::choose(req.get("ui_locales"));
+        let missing_client = req.client_id().is_none();
         let organization = requested_organization(&req);
         let from_server = self
             .injected
@@ -138,30 +144,43 @@ impl Page {
                 }
             })
             .flatten();
-        if let Some((_, Ok(ctx))) = from_server {
+        if let Some((_, Ok(ctx))) = from_server.filter(|_| !missing_client) {
             return self.show(req, organization.is_some(), Arc::new(ctx));
         }
-        self.card.set(screens::loading());
+        self.set_card(screens::loading(self.t()));
         spawn_local(async move {
-            let result = api::login_context(&req, organization.as_deref()).await;
+            let result = if missing_client {
+                Err(PageError::MissingClientId)
+            } else {
+                Ok(api::login_context(&req, organization.as_deref()).await)
+            };
+            // Fetched alongside the lookup, not after it.
+            language::arrived().await;
             if self.generation.try_get_value() != Some(this_load) {
                 return; // the address moved on while this lookup ran
             }
             match result {
-                Ok(ctx) => self.show(req, organization.is_some(), Arc::new(ctx)),
-                Err(LookupError::UnknownClient) => {
-                    self.problem(screens::problem(PageError::UnknownClient))
+                Ok(Ok(ctx)) => self.show(req, organization.is_some(), Arc::new(ctx)),
+                Ok(Err(LookupError::UnknownClient)) => {
+                    self.problem(screens::problem(PageError::UnknownClient, self.t()))
                 }
-                Err(e) => self.problem(screens::failure(e)),
+                Ok(Err(e)) => self.problem(screens::failure(e, self.t())),
+                Err(missing) => self.problem(screens::problem(missing, self.t())),
             }
         });
+    }
+
+    /// Shows `card`, with the language menu for the address as it now is.
+    fn set_card(self, mut card: Card) {
+        card.languages = language::menu();
+        self.card.set(card);
     }
 
     /// A screen without a context: default theme, nothing to act on but Retry.
     fn problem(self, card: Card) {
         theme::apply(None);
         self.shown.set_value(None);
-        self.card.set(card);
+        self.set_card(card);
     }
 
     /// Shows the screen the flow table gives for `req` and `ctx`.
@@ -183,25 +202,26 @@ impl Page {
         // Only the organization login wears the organization's branding.
         let mut branding = None;
         let mut with_organization = false;
+        let t = self.t();
         let card = match screen {
-            Screen::Error(p) => screens::problem(p),
+            Screen::Error(p) => screens::problem(p, t),
             Screen::ErrorRedirect(url) => {
                 continue_to(url);
-                screens::returning(&ctx)
+                screens::returning(&ctx, t)
             }
             // The server writes the auto-posted form (its CSP allows that one post):
             // the same request to its entry point, which applies the same table.
             Screen::ErrorPost { .. } => {
                 continue_to(["/authorize?", &req.to_query()].concat());
-                screens::returning(&ctx)
+                screens::returning(&ctx, t)
             }
             Screen::PersonalLogin { offer_organization } => {
-                screens::personal_login(&ctx, offer_organization)
+                screens::personal_login(&ctx, offer_organization, t)
             }
             Screen::Prompt { invalid } => {
                 self.live
                     .error
-                    .set(invalid.then(|| INVALID_ORGANIZATION.to_owned()));
+                    .set(invalid.then(|| t.invalid_organization().to_owned()));
                 self.live.choices.set(Vec::new());
                 self.live
                     .remembered
@@ -210,18 +230,18 @@ impl Page {
                 // names the organization (then there is no address without it).
                 let back = ctx.client.organization_usage == OrganizationUsage::Allow
                     && host_organization().is_none();
-                screens::prompt(&ctx, req.organization().unwrap_or_default(), back)
+                screens::prompt(&ctx, req.organization().unwrap_or_default(), back, t)
             }
             Screen::OrganizationLogin { auto_redirect } => {
                 let Some(org) = ctx.organization.as_ref() else {
-                    return self.problem(screens::failure(LookupError::Malformed));
+                    return self.problem(screens::failure(LookupError::Malformed, t));
                 };
                 with_organization = true;
                 branding = org.branding.as_ref();
                 // Redirect at once, but only the first time this history entry is
                 // shown: coming back (bfcache or a fresh load) shows the buttons.
                 let auto = auto_redirect.filter(|_| !browser::was_auto_redirected());
-                let card = screens::organization_login(&ctx, org, auto.as_deref());
+                let card = screens::organization_login(&ctx, org, auto.as_deref(), t);
                 if let Some(name) = &auto {
                     browser::mark_auto_redirected();
                     Self::continue_with(&req, &ctx, true, name, None);
@@ -235,7 +255,7 @@ impl Page {
             ctx,
             with_organization,
         }));
-        self.card.set(card);
+        self.set_card(card);
     }
 
     /// Leaves for `connection`, with the organization when `with_organization`
@@ -361,7 +381,7 @@ impl Page {
                 self.live.error.set(None);
                 self.look_up(name.into_string(), None);
             }
-            Err(e) => self.live.error.set(Some(e.message().to_owned())),
+            Err(e) => self.live.error.set(Some(e.in_language(self.t()))),
         }
     }
 
@@ -386,6 +406,7 @@ impl Page {
             return;
         };
         live.busy.set(true);
+        let t = self.t();
         spawn_local(async move {
             let result = api::organization_context(&req, Some(&name)).await;
             live.busy.set(false);
@@ -397,7 +418,7 @@ impl Page {
                         .unwrap_or_else(|| without_organization(&ctx));
                     self.show(req, true, ctx);
                 }
-                Err(e) => live.error.set(Some(e.message())),
+                Err(e) => live.error.set(Some(e.message(t))),
             }
         });
     }
@@ -412,16 +433,17 @@ impl Page {
             return;
         };
         live.busy.set(true);
+        let t = self.t();
         spawn_local(async move {
             let result = api::discover(&client_id, &email).await;
             live.busy.set(false);
             match result {
                 Ok(found) if found.len() == 1 => self.look_up(found[0].name.clone(), Some(&email)),
                 Ok(found) if found.is_empty() => {
-                    live.error.set(Some(INVALID_ORGANIZATION.to_owned()))
+                    live.error.set(Some(t.invalid_organization().to_owned()))
                 }
                 Ok(found) => live.choices.set(found),
-                Err(e) => live.error.set(Some(e.message())),
+                Err(e) => live.error.set(Some(e.message(t))),
             }
         });
     }
@@ -440,8 +462,10 @@ pub fn App() -> impl IntoView {
     });
     let on = Callback::new(move |act| page.act(act));
     view! {
-        <main class="page" aria-busy=move || if page.card.with(|c| c.loading) { "true" } else { "false" }>
-            <div class="card">{move || card::render(page.card.get(), page.live, on)}</div>
+        <main class="page" aria-busy=move || if page.card.with(|c| c.loading.is_some()) { "true" } else { "false" }>
+            <div class="card">
+                {move || card::render(page.card.get(), page.live, on)}
+            </div>
         </main>
     }
 }

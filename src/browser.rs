@@ -140,3 +140,51 @@ pub fn forget_organization() {
         let _ = s.remove_item(REMEMBERED_LABEL);
     }
 }
+
+/// `<html lang>`: the language the page is in ("en" when unset).
+pub fn language() -> String {
+    root()
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+/// Sets `<html lang dir>` (the server sets them itself when it serves the page).
+pub fn set_language(tag: &str, dir: &str) {
+    if let Some(e) = root() {
+        let _ = e.set_attribute("lang", tag);
+        let _ = e.set_attribute("dir", dir);
+    }
+}
+
+fn root() -> Option<web_sys::Element> {
+    window().document()?.document_element()
+}
+
+/// The browser's preferred languages (`navigator.languages`), space-separated like
+/// `ui_locales`.
+pub fn preferred_languages() -> String {
+    window()
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The value of attribute `name` of the element with id `id`.
+pub fn element_attribute(id: &str, name: &str) -> Option<String> {
+    window()
+        .document()?
+        .get_element_by_id(id)?
+        .get_attribute(name)
+}
+
+/// The CLDR plural category (`one`, `few`, `other`…) of `n` in the page's language
+/// (`<html lang>`), by the browser's `Intl.PluralRules`: no plural tables in the wasm.
+pub fn plural_category(n: u32) -> String {
+    let locales = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&language()));
+    let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
+    rules.select(f64::from(n)).into()
+}

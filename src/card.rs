@@ -39,6 +39,22 @@ pub fn tenant(text: &str) -> Part {
 
 pub type Text = Vec<Part>;
 
+/// A translated template (`i18n/`) as text: our words, and each `{placeholder}`
+/// named in `tenant` as that tenant text (other placeholders stay as they are).
+pub fn phrase(template: &str, tenant_parts: &[(&str, &str)]) -> Text {
+    use portico_rules::i18n::{segments, Segment};
+    segments(template)
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => fixed(t),
+            Segment::Placeholder(p) => match tenant_parts.iter().find(|(k, _)| *k == p) {
+                Some((_, v)) => tenant(v),
+                None => fixed(&["{", p, "}"].concat()),
+            },
+        })
+        .collect()
+}
+
 /// What a button or form asks the page to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Act {
@@ -74,9 +90,9 @@ pub struct Button {
     /// The connection's own icon (`icon_url`), drawn instead of `icon` unless it
     /// fails to load.
     pub icon_url: Option<String>,
-    /// For a database connection: the id of its email field, which continues as
-    /// `login_hint`. The button then submits a small form.
-    pub email_field: Option<String>,
+    /// For a database connection: the id and the label of its email field, which
+    /// continues as `login_hint`. The button then submits a small form.
+    pub email_field: Option<(String, String)>,
     pub act: Act,
 }
 
@@ -106,15 +122,19 @@ pub struct Note {
 /// The organization prompt's form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
-    pub label: &'static str,
+    pub label: String,
     pub value: String,
-    /// Offer "Continue as" the remembered organization.
-    pub remembered: bool,
+    /// The submit button's text.
+    pub submit: String,
+    /// Offer "Continue as" the remembered organization: the template and "Forget
+    /// this organization".
+    pub remembered: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Card {
-    pub loading: bool,
+    /// Waiting: the spinner's label.
+    pub loading: Option<String>,
     /// `alert` for a screen that is itself the error.
     pub role: Option<&'static str>,
     /// The logo's URL and its alt text.
@@ -128,6 +148,8 @@ pub struct Card {
     pub action: Option<Button>,
     /// A link-style button at the bottom.
     pub footer: Option<Button>,
+    /// The language menu's HTML (`language::menu`), at the foot of the card.
+    pub languages: String,
 }
 
 /// What changes within a screen.
@@ -183,12 +205,12 @@ fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
     };
     match b.email_field {
         None => Either::Left(inner),
-        Some(id) => Either::Right(view! {
+        Some((id, label)) => Either::Right(view! {
             <form class="connection connection--database" on:submit=move |ev| {
                 ev.prevent_default();
                 on.run(act);
             }>
-                <label class="field__label" for=id.clone()>"Email address"</label>
+                <label class="field__label" for=id.clone()>{label}</label>
                 <input id=id class="field__input" type="email" name="email"
                     autocomplete="username" inputmode="email"/>
                 {inner}
@@ -198,21 +220,23 @@ fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
 }
 
 fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
-    let remembered = p.remembered.then_some(move || {
-        live.remembered.get().map(|label| {
-            let continue_as = Button::new(
-                vec![fixed("Continue as "), tenant(&label)],
-                "button button--primary",
-                Act::ContinueAs,
-            );
-            let forget = Button::new(vec![fixed("Forget this organization")], "link", Act::Forget);
-            view! {
-                <div class="remembered">
-                    {button(continue_as, live, on)}
-                    {button(forget, live, on)}
-                </div>
-            }
-        })
+    let remembered = p.remembered.map(|(continue_as, forget)| {
+        move || {
+            live.remembered.get().map(|label| {
+                let continue_as = Button::new(
+                    phrase(&continue_as, &[("organization", &label)]),
+                    "button button--primary",
+                    Act::ContinueAs,
+                );
+                let forget = Button::new(vec![fixed(&forget)], "link", Act::Forget);
+                view! {
+                    <div class="remembered">
+                        {button(continue_as, live, on)}
+                        {button(forget, live, on)}
+                    </div>
+                }
+            })
+        }
     });
     let choices = move || {
         live.choices
@@ -249,7 +273,7 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
             </div>
             <ul class="choices" hidden=move || live.choices.get().is_empty()>{choices}</ul>
             <button type="submit" class="button button--primary" disabled=move || live.busy.get()>
-                "Continue"
+                {p.submit}
             </button>
         </form>
     }
@@ -267,9 +291,12 @@ pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
         connections,
         action,
         footer,
+        languages,
     } = card;
-    let spinner =
-        loading.then(|| view! { <div class="spinner" role="status" aria-label="Loading"></div> });
+    let spinner = loading
+        .as_ref()
+        .map(|label| view! { <div class="spinner" role="status" aria-label=label.clone()></div> });
+    let loading = loading.is_some();
     // The box is there only for a logo that will load, and keeps its height while it
     // does.
     // A logo that fails to load gives way to the name's initial on the primary
@@ -309,5 +336,6 @@ pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
         <div class="card__body" class:card__body--loading=loading role=role>
             {spinner}{logo}{title}{note}{form}{connections}{action}{footer}
         </div>
+        <div inner_html=languages></div>
     }
 }

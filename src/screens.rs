@@ -2,32 +2,29 @@
 //! chooses the screen (through the flow table) and `card` draws it.
 
 use portico_rules::flow::PageError;
+use portico_rules::i18n::Strings;
 use portico_rules::{ConnectionKind, LoginContext, PublicConnection, PublicOrganization};
 
 use crate::api::LookupError;
-use crate::card::{fixed, tenant, Act, Button, Card, Note, Part, Prompt};
-
-/// The message for a name that is valid but not an organization the user can log in
-/// to. It never says whether the organization exists elsewhere.
-pub const INVALID_ORGANIZATION: &str = "The organization you entered is invalid";
+use crate::card::{fixed, phrase, Act, Button, Card, Note, Part, Prompt};
 
 /// Waiting for the context.
-pub fn loading() -> Card {
+pub fn loading(t: &Strings) -> Card {
     Card {
-        loading: true,
+        loading: Some(t.loading().to_owned()),
         ..Card::default()
     }
 }
 
 /// A lookup that failed (slow, offline, rate limited, server error, unreadable
 /// answer), with a way to try again.
-pub fn failure(error: LookupError) -> Card {
+pub fn failure(error: LookupError, t: &Strings) -> Card {
     Card {
         role: Some("alert"),
-        title: vec![fixed("We couldn't load this page")],
-        note: Some(note(error.message(), None)),
+        title: vec![fixed(t.load_failed_title())],
+        note: Some(note(error.message(t), None)),
         action: Some(Button::new(
-            vec![fixed("Retry")],
+            vec![fixed(t.retry())],
             "button button--primary",
             Act::Retry,
         )),
@@ -37,24 +34,20 @@ pub fn failure(error: LookupError) -> Card {
 
 /// A problem the page explains itself, going nowhere (unknown application, an
 /// unregistered callback, an unsupported setting).
-pub fn problem(p: PageError) -> Card {
+pub fn problem(p: PageError, t: &Strings) -> Card {
     Card {
         role: Some("alert"),
-        title: vec![fixed(p.title())],
-        note: Some(note(p.message().to_owned(), None)),
+        title: vec![fixed(p.title_in(t))],
+        note: Some(note(p.message_in(t), None)),
         ..Card::default()
     }
 }
 
 /// On the way back to the application with an error.
-pub fn returning(ctx: &LoginContext) -> Card {
+pub fn returning(ctx: &LoginContext, t: &Strings) -> Card {
     Card {
         note: Some(Note {
-            text: vec![
-                fixed("Returning you to "),
-                tenant(&ctx.client.name),
-                fixed("…"),
-            ],
+            text: phrase(t.returning(), &[("application", &ctx.client.name)]),
             role: Some("status"),
             redirecting: false,
         }),
@@ -65,25 +58,29 @@ pub fn returning(ctx: &LoginContext) -> Card {
 /// "Enter your organization", with `value` in the field. The name (or, when the
 /// application allows it, an email address) is validated before any request.
 /// `without_organization` offers the way back to the personal login (`allow`).
-pub fn prompt(ctx: &LoginContext, value: &str, without_organization: bool) -> Card {
+pub fn prompt(ctx: &LoginContext, value: &str, without_organization: bool, t: &Strings) -> Card {
     Card {
         logo: client_logo(ctx),
         footer: without_organization.then(|| {
             Button::new(
-                vec![fixed("Continue without an organization")],
+                vec![fixed(t.continue_without_organization())],
                 "link",
                 Act::ToPersonal,
             )
         }),
-        title: vec![fixed("Enter your organization")],
+        title: vec![fixed(t.prompt_title())],
         prompt: Some(Prompt {
             label: if ctx.client.discovers_by_email() {
-                "Organization name or email"
+                t.prompt_label_name_or_email().to_owned()
             } else {
-                "Organization name"
+                t.prompt_label_name().to_owned()
             },
             value: value.to_owned(),
-            remembered: true,
+            submit: t.continue_button().to_owned(),
+            remembered: Some((
+                t.continue_as().to_owned(),
+                t.forget_organization().to_owned(),
+            )),
         }),
         ..Card::default()
     }
@@ -95,6 +92,7 @@ pub fn organization_login(
     ctx: &LoginContext,
     org: &PublicOrganization,
     redirecting: Option<&str>,
+    t: &Strings,
 ) -> Card {
     // A logo that breaks the URL rule never became an `HttpsUrl` (dropped when the
     // context was read), so it is not shown.
@@ -106,47 +104,52 @@ pub fn organization_login(
     let redirecting = redirecting.map(|name| {
         let to = ctx.connection(name).map_or(name, |c| &c.display_name);
         Note {
-            text: vec![fixed("Redirecting you to "), tenant(to), fixed("…")],
+            text: phrase(t.redirecting(), &[("connection", to)]),
             role: Some("status"),
             redirecting: true,
         }
     });
     Card {
         logo,
-        title: vec![
-            fixed("Log in to "),
-            tenant(org.label()),
-            fixed(" to continue to "),
-            tenant(&ctx.client.name),
-        ],
+        title: phrase(
+            t.organization_login_title(),
+            &[
+                ("organization", org.label()),
+                ("application", &ctx.client.name),
+            ],
+        ),
         note: redirecting,
-        connections: connections(&ctx.connections),
-        action: signup(&ctx.connections),
+        connections: connections(&ctx.connections, t),
+        action: signup(&ctx.connections, t),
         // Only where the application's users may see the prompt (never no_prompt).
-        footer: ctx
-            .client
-            .may_prompt()
-            .then(|| Button::new(vec![fixed("Not your organization?")], "link", Act::ToPrompt)),
+        footer: ctx.client.may_prompt().then(|| {
+            Button::new(
+                vec![fixed(t.not_your_organization())],
+                "link",
+                Act::ToPrompt,
+            )
+        }),
         ..Card::default()
     }
 }
 
 /// Login without an organization: the application's own connections, and for
 /// `allow` applications a way to the organization prompt.
-pub fn personal_login(ctx: &LoginContext, offer_organization: bool) -> Card {
+pub fn personal_login(ctx: &LoginContext, offer_organization: bool, t: &Strings) -> Card {
     Card {
         logo: client_logo(ctx),
-        title: vec![fixed("Log in to continue to "), tenant(&ctx.client.name)],
-        note: ctx.connections.is_empty().then(|| {
-            note(
-                "This application has no way to log in yet.".to_owned(),
-                Some("alert"),
-            )
-        }),
-        connections: connections(&ctx.connections),
+        title: phrase(
+            t.personal_login_title(),
+            &[("application", &ctx.client.name)],
+        ),
+        note: ctx
+            .connections
+            .is_empty()
+            .then(|| note(t.no_connections().to_owned(), Some("alert"))),
+        connections: connections(&ctx.connections, t),
         footer: offer_organization.then(|| {
             Button::new(
-                vec![fixed("Sign in with your organization")],
+                vec![fixed(t.sign_in_with_organization())],
                 "link",
                 Act::ToPrompt,
             )
@@ -164,11 +167,15 @@ fn client_logo(ctx: &LoginContext) -> Option<(String, String)> {
 
 /// "Sign up", for the first database connection whose enabled connection allows it
 /// (`is_signup_enabled`).
-fn signup(connections: &[PublicConnection]) -> Option<Button> {
+fn signup(connections: &[PublicConnection], t: &Strings) -> Option<Button> {
     let i = connections
         .iter()
         .position(|c| c.kind == ConnectionKind::Database && c.is_signup_enabled)?;
-    Some(Button::new(vec![fixed("Sign up")], "link", Act::SignUp(i)))
+    Some(Button::new(
+        vec![fixed(t.sign_up())],
+        "link",
+        Act::SignUp(i),
+    ))
 }
 
 /// The id of a database connection's email field.
@@ -178,14 +185,14 @@ pub fn email_field(connection: &PublicConnection) -> String {
 
 /// One "Continue with {connection}" per connection; a database connection gets an
 /// email field.
-fn connections(connections: &[PublicConnection]) -> Vec<Button> {
+fn connections(connections: &[PublicConnection], t: &Strings) -> Vec<Button> {
     connections
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let database = c.kind == ConnectionKind::Database;
             Button {
-                text: vec![fixed("Continue with "), tenant(&c.display_name)],
+                text: phrase(t.continue_with(), &[("connection", &c.display_name)]),
                 class: if database {
                     "button button--primary"
                 } else {
@@ -193,7 +200,7 @@ fn connections(connections: &[PublicConnection]) -> Vec<Button> {
                 },
                 icon: Some(icon(c)),
                 icon_url: c.icon_url.as_ref().map(|u| u.as_str().to_owned()),
-                email_field: database.then(|| email_field(c)),
+                email_field: database.then(|| (email_field(c), t.email_address().to_owned())),
                 act: Act::Connect(i),
             }
         })
@@ -228,6 +235,10 @@ mod tests {
     };
 
     use super::*;
+
+    fn en() -> Strings {
+        serde_json::from_str(include_str!("../i18n/en.json")).unwrap()
+    }
 
     fn connection(name: &str, strategy: &str) -> PublicConnection {
         PublicConnection {
@@ -282,7 +293,7 @@ mod tests {
     #[test]
     fn organization_login_names_tenants_as_tenant_text() {
         let ctx = context(false, vec![connection("okta", "okta")]);
-        let card = organization_login(&ctx, &organization(None), None);
+        let card = organization_login(&ctx, &organization(None), None, &en());
         assert_eq!(
             plain(&card.title),
             "Log in to Acme Corp to continue to Acme \u{5d0}pp"
@@ -302,14 +313,14 @@ mod tests {
         let ctx = context(false, Vec::new());
         let https = organization(Some("https://cdn.example.com/acme.svg"));
         assert_eq!(
-            organization_login(&ctx, &https, None).logo,
+            organization_login(&ctx, &https, None, &en()).logo,
             Some((
                 "https://cdn.example.com/acme.svg".to_owned(),
                 "Acme Corp".to_owned()
             ))
         );
         assert_eq!(
-            organization_login(&ctx, &organization(None), None).logo,
+            organization_login(&ctx, &organization(None), None, &en()).logo,
             None
         );
     }
@@ -323,12 +334,18 @@ mod tests {
                 connection("google", "google-oauth2"),
             ],
         );
-        let card = organization_login(&ctx, &organization(None), None);
+        let card = organization_login(&ctx, &organization(None), None, &en());
         let [db, google] = &card.connections[..] else {
             panic!("{:?}", card.connections)
         };
         assert_eq!(db.act, Act::Connect(0));
-        assert_eq!(db.email_field.as_deref(), Some("email-Username-Password"));
+        assert_eq!(
+            db.email_field,
+            Some((
+                "email-Username-Password".to_owned(),
+                "Email address".to_owned()
+            ))
+        );
         assert_eq!(db.class, "button button--primary");
         assert_eq!(google.act, Act::Connect(1));
         assert_eq!(google.email_field, None);
@@ -339,7 +356,7 @@ mod tests {
     #[test]
     fn redirecting_names_the_connection_by_its_display_name() {
         let ctx = context(false, vec![connection("okta", "okta")]);
-        let card = organization_login(&ctx, &organization(None), Some("okta"));
+        let card = organization_login(&ctx, &organization(None), Some("okta"), &en());
         let note = card.note.unwrap();
         assert!(note.redirecting);
         assert_eq!(plain(&note.text), "Redirecting you to The okta…");
@@ -347,10 +364,13 @@ mod tests {
 
     #[test]
     fn prompt_label_follows_email_discovery() {
-        let by_name = prompt(&context(false, Vec::new()), "acme", false);
+        let by_name = prompt(&context(false, Vec::new()), "acme", false, &en());
         let p = by_name.prompt.unwrap();
-        assert_eq!((p.label, p.value.as_str()), ("Organization name", "acme"));
-        let by_email = prompt(&context(true, Vec::new()), "", false);
+        assert_eq!(
+            (p.label.as_str(), p.value.as_str()),
+            ("Organization name", "acme")
+        );
+        let by_email = prompt(&context(true, Vec::new()), "", false, &en());
         assert_eq!(by_email.prompt.unwrap().label, "Organization name or email");
     }
 
@@ -361,7 +381,7 @@ mod tests {
     fn the_way_to_the_prompt_and_back_follows_the_client() {
         let mut ctx = context(false, vec![connection("okta", "okta")]);
         let footer = |ctx: &LoginContext| {
-            organization_login(ctx, &organization(None), None)
+            organization_login(ctx, &organization(None), None, &en())
                 .footer
                 .map(|b| (plain(&b.text), b.act))
         };
@@ -373,7 +393,7 @@ mod tests {
         assert_eq!(footer(&ctx), None);
         ctx.client.organization_usage = OrganizationUsage::Allow;
         assert!(footer(&ctx).is_some());
-        let back = prompt(&ctx, "", true).footer.unwrap();
+        let back = prompt(&ctx, "", true, &en()).footer.unwrap();
         assert_eq!(
             (plain(&back.text), back.act),
             (
@@ -381,7 +401,7 @@ mod tests {
                 Act::ToPersonal
             )
         );
-        assert!(prompt(&ctx, "", false).footer.is_none());
+        assert!(prompt(&ctx, "", false, &en()).footer.is_none());
     }
 
     // SPEC §4: "The client's logo_uri is shown where no organization branding
@@ -389,19 +409,19 @@ mod tests {
     #[test]
     fn the_applications_logo_where_no_organization_branding_applies() {
         let mut ctx = context(false, vec![connection("okta", "okta")]);
-        assert_eq!(prompt(&ctx, "", false).logo, None);
+        assert_eq!(prompt(&ctx, "", false, &en()).logo, None);
         ctx.client.logo_uri =
             Some(portico_rules::HttpsUrl::parse("https://app.test/logo.svg").unwrap());
         let logo = Some((
             "https://app.test/logo.svg".to_owned(),
             "Acme \u{5d0}pp".to_owned(),
         ));
-        assert_eq!(prompt(&ctx, "", false).logo, logo);
-        assert_eq!(personal_login(&ctx, true).logo, logo);
+        assert_eq!(prompt(&ctx, "", false, &en()).logo, logo);
+        assert_eq!(personal_login(&ctx, true, &en()).logo, logo);
         // The organization's login shows the organization's logo or none, never the
         // application's.
         assert_eq!(
-            organization_login(&ctx, &organization(None), None).logo,
+            organization_login(&ctx, &organization(None), None, &en()).logo,
             None
         );
     }
@@ -412,12 +432,12 @@ mod tests {
     fn sign_up_only_where_the_database_connection_allows_it() {
         let mut db = connection("Username-Password", "auth0");
         let ctx = context(false, vec![connection("okta", "okta"), db.clone()]);
-        assert!(organization_login(&ctx, &organization(None), None)
+        assert!(organization_login(&ctx, &organization(None), None, &en())
             .action
             .is_none());
         db.is_signup_enabled = true;
         let ctx = context(false, vec![connection("okta", "okta"), db]);
-        let action = organization_login(&ctx, &organization(None), None)
+        let action = organization_login(&ctx, &organization(None), None, &en())
             .action
             .unwrap();
         assert_eq!(
@@ -428,12 +448,13 @@ mod tests {
 
     #[test]
     fn personal_login_says_when_there_is_no_way_in() {
-        let none = personal_login(&context(false, Vec::new()), false);
+        let none = personal_login(&context(false, Vec::new()), false, &en());
         assert_eq!(none.note.unwrap().role, Some("alert"));
         assert!(none.footer.is_none());
         let some = personal_login(
             &context(false, vec![connection("g", "google-oauth2")]),
             true,
+            &en(),
         );
         assert!(some.note.is_none());
         assert_eq!(some.footer.unwrap().act, Act::ToPrompt);
@@ -441,10 +462,10 @@ mod tests {
 
     #[test]
     fn failures_offer_retry_and_problems_do_not() {
-        let failed = failure(LookupError::Timeout);
+        let failed = failure(LookupError::Timeout, &en());
         assert_eq!(failed.role, Some("alert"));
         assert_eq!(failed.action.unwrap().act, Act::Retry);
-        let problem = problem(portico_rules::flow::PageError::UnknownClient);
+        let problem = problem(portico_rules::flow::PageError::UnknownClient, &en());
         assert_eq!(problem.role, Some("alert"));
         assert!(problem.action.is_none() && problem.connections.is_empty());
     }

@@ -54,10 +54,14 @@ async fn a_web_stream_becomes_a_rust_stream() {
 
 #[wasm_bindgen_test]
 async fn a_failing_web_stream_yields_its_error_then_ends() {
-    let raw = ReadableStream::from_stream(stream::iter([bytes("x"), Err(JsValue::from_str("cut"))]))
-        .into_raw();
+    let raw =
+        ReadableStream::from_stream(stream::iter([bytes("x"), Err(JsValue::from_str("cut"))]))
+            .into_raw();
     let items: Vec<_> = ReadableStream::from_raw(raw).into_stream().collect().await;
     assert_eq!(items.len(), 2, "{items:?}");
     assert!(items[0].is_ok());
-    assert_eq!(items[1].clone().unwrap_err().as_string().as_deref(), Some("cut"));
+    assert_eq!(
+        items[1].clone().unwrap_err().as_string().as_deref(),
+        Some("cut")
+    );
 }

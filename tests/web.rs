@@ -1050,7 +1050,7 @@ async fn rate_limited_retries_once_after_retry_after() {
     ]));
     let page = mount(&request_query(""), None).await;
     page.wait_text(
-        "Too many attempts. Please wait 1 seconds, then try again.",
+        "Too many attempts. Please wait 1 second, then try again.",
         4,
     )
     .await;

@@ -190,9 +190,15 @@ pub struct Page {
 impl Drop for Page {
     fn drop(&mut self) {
         self.container.remove();
-        if let Some(s) = document().get_element_by_id("portico-context") {
-            s.remove();
+        for id in ["portico-context", "portico-strings"] {
+            if let Some(s) = document().get_element_by_id(id) {
+                s.remove();
+            }
         }
+        // The language the page (or a test, as the server would) set.
+        let root = document().document_element().unwrap();
+        let _ = root.remove_attribute("lang");
+        let _ = root.remove_attribute("dir");
         clear_root_style();
         let _ = web_sys::window()
             .unwrap()
@@ -208,6 +214,22 @@ impl Drop for Page {
 pub async fn mount(query: &str, injected: Option<&str>) -> Page {
     set_address(query);
     mount_here(injected).await
+}
+
+/// Like `mount`, with the language the server would have chosen: `<html lang dir>`
+/// set and that language's file injected with the enabled languages (SPEC §9).
+pub async fn mount_in(query: &str, tag: &str, file: &str, enabled: &str) -> Page {
+    let root = document().document_element().unwrap();
+    root.set_attribute("lang", tag).unwrap();
+    root.set_attribute("dir", portico_rules::i18n::dir(tag))
+        .unwrap();
+    let s = document().create_element("script").unwrap();
+    s.set_attribute("type", "application/json").unwrap();
+    s.set_id("portico-strings");
+    s.set_attribute("data-languages", enabled).unwrap();
+    s.set_text_content(Some(file));
+    document().head().unwrap().append_child(&s).unwrap();
+    mount(query, None).await
 }
 
 /// Mounts the app on the address (and history state) as it is: a reload.
@@ -262,8 +284,9 @@ impl Page {
             sleep(Duration::from_millis(20)).await;
         }
         panic!(
-            "waited {secs}s for {needle:?}; page says: {:?}",
-            self.text()
+            "waited {secs}s for {needle:?}; page says: {:?}; requests: {:?}",
+            self.text(),
+            requests_made()
         );
     }
 
