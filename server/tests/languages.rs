@@ -234,6 +234,11 @@ async fn the_page_carries_its_languages_strings_and_the_menus_languages() {
         portico_rules::i18n::SHIPPED.join(" ")
     )));
     assert!(!html.contains(text("ja", "prompt_title").as_str()));
+    // With JavaScript off, the page's one sentence is in the language too.
+    assert!(html.contains(&format!(
+        "<noscript><h1>{}</h1></noscript>",
+        text("fr", "javascript_needed")
+    )));
     let (_, ctx) = script(&html, "portico-context");
     assert_eq!(ctx["client"]["name"], "Zeta <App>");
 

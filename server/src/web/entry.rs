@@ -174,6 +174,12 @@ fn render_page(
             &format!("<html lang=\"{}\" dir=\"{}\">", language.tag, language.dir),
             1,
         );
+        // What shows with JavaScript off (index.html's <noscript>), in the language too.
+        body = body.replacen(
+            lang::english().strings.javascript_needed(),
+            &escape_html(language.strings.javascript_needed()),
+            1,
+        );
         let head = format!(
             "<script type=\"application/json\" id=\"{STRINGS_ELEMENT_ID}\" {LANGUAGES_ATTRIBUTE}=\"{}\">{}</script><script type=\"application/json\" id=\"{CONTEXT_ELEMENT_ID}\">{}</script></head>",
             lang::enabled(&state.config).join(" "),
