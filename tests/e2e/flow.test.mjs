@@ -197,8 +197,10 @@ test('static page: one lookup; no spinner before 300 ms; a hung lookup aborts at
   await lookupStarted;
   // The lookup (and its 8 s abort timer) started at most `now - t0` after t0; from
   // here on time moves only when the test says so.
+  // (A little ahead of `now`: on a busy machine the page's clock moves on while the
+  // test asks, and pausing in its past is an error.)
   const now = await page.evaluate(() => Date.now());
-  await page.clock.pauseAt(now + 1);
+  await page.clock.pauseAt(now + 100);
   assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
   const opacityAt = (ms) => page.locator('.spinner').evaluate((el, ms) => {
     for (const a of el.getAnimations()) if (a.animationName === 'spinner-show') { a.pause(); a.currentTime = ms; }
