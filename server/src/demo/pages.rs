@@ -84,6 +84,10 @@ fn try_urls(origin: &str, base_domain: Option<&str>, port: u16) -> Vec<(String, 
             "require + no_prompt without organization: error back to the app".into(),
             authorize("demo-require-no-prompt", ""),
         ),
+        (
+            "Globex in Arabic, right to left (ui_locales=ar; or your browser's language)".into(),
+            authorize("demo-require-prompt", "&organization=globex&ui_locales=ar"),
+        ),
     ];
     if let Some(base) = base_domain {
         urls.push((
