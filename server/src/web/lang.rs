@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use axum::http::{header, HeaderMap};
 use portico_rules::i18n::{self, Strings, SHIPPED};
 use portico_rules::page::script_safe;
+use serde::Deserialize;
 
 use crate::state::Config;
 
@@ -37,11 +38,13 @@ static ALL: LazyLock<Vec<Language>> = LazyLock::new(|| {
         .map(|(tag, text)| {
             // The files are checked by portico-rules' tests; one that does not parse
             // cannot have been built from a green tree.
-            let strings: Strings =
+            // Parsed once: the typed strings for the server's pages, and the same
+            // value written compact for the page.
+            let file: serde_json::Value =
                 serde_json::from_str(text).unwrap_or_else(|e| panic!("i18n/{tag}.json: {e}"));
-            let compact: serde_json::Value =
-                serde_json::from_str(text).unwrap_or_else(|e| panic!("i18n/{tag}.json: {e}"));
-            let script = script_safe(&compact.to_string());
+            let strings =
+                Strings::deserialize(&file).unwrap_or_else(|e| panic!("i18n/{tag}.json: {e}"));
+            let script = script_safe(&file.to_string());
             Language {
                 tag,
                 dir: i18n::dir(tag),
