@@ -37,8 +37,8 @@ pub fn failure(error: LookupError, t: &Strings) -> Card {
 pub fn problem(p: PageError, t: &Strings) -> Card {
     Card {
         role: Some("alert"),
-        title: vec![fixed(p.title_in(t))],
-        note: Some(note(p.message_in(t), None)),
+        title: vec![fixed(p.title(t))],
+        note: Some(note(p.message(t), None)),
         ..Card::default()
     }
 }

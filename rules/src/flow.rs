@@ -17,51 +17,8 @@ pub enum PageError {
 }
 
 impl PageError {
-    /// The heading in English, as the page (which does not read translations yet)
-    /// shows it; `i18n/en.json` holds the same words (a test keeps them equal).
-    pub fn title(self) -> &'static str {
-        match self {
-            PageError::MissingClientId | PageError::UnknownClient => "Unknown application",
-            PageError::RedirectUriNotAllowed | PageError::RepeatedParameter => {
-                "This link can't be used to log in"
-            }
-            PageError::PostLoginPromptUnsupported => "This application isn't set up for this page",
-        }
-    }
-
-    /// The message in English (see `title`).
-    pub fn message(self) -> &'static str {
-        match self {
-            PageError::MissingClientId => {
-                "The link that brought you here has no client_id. Go back to the application and try again."
-            }
-            PageError::UnknownClient => {
-                "The application that sent you here is not registered. Go back to the application and try again."
-            }
-            PageError::RedirectUriNotAllowed => {
-                "The application asked to return to an address (redirect_uri) that is not one of its registered callback URLs."
-            }
-            PageError::RepeatedParameter => {
-                "The link that brought you here names a parameter more than once, which a login request may not do. Go back to the application and try again."
-            }
-            PageError::PostLoginPromptUnsupported => {
-                "The application's organization_require_behavior is post_login_prompt, which Portico does not support. Its administrator can set it to pre_login_prompt or no_prompt."
-            }
-        }
-    }
-}
-
-impl PageError {
-    pub const ALL: [PageError; 5] = [
-        PageError::MissingClientId,
-        PageError::UnknownClient,
-        PageError::RedirectUriNotAllowed,
-        PageError::PostLoginPromptUnsupported,
-        PageError::RepeatedParameter,
-    ];
-
     /// The heading, in the language of `t`.
-    pub fn title_in(self, t: &Strings) -> &str {
+    pub fn title(self, t: &Strings) -> &str {
         match self {
             PageError::MissingClientId | PageError::UnknownClient => {
                 t.problem_unknown_application()
@@ -75,7 +32,7 @@ impl PageError {
 
     /// What happened and what to do, in the language of `t`; the parameter and
     /// setting names stay as the protocol spells them.
-    pub fn message_in(self, t: &Strings) -> String {
+    pub fn message(self, t: &Strings) -> String {
         match self {
             PageError::MissingClientId => {
                 fill(t.problem_missing_client_id(), &[("parameter", "client_id")])

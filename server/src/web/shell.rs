@@ -226,11 +226,11 @@ pub fn error_page(
     e: PageError,
     req_headers: &HeaderMap,
 ) -> Response {
-    let title = e.title_in(&lang.strings);
+    let title = e.title(&lang.strings);
     let inner = format!(
         "<div role=\"alert\"><h1 class=\"card__title\">{}</h1><p class=\"card__text\">{}</p></div>",
         escape_html(title),
-        escape_html(&e.message_in(&lang.strings))
+        escape_html(&e.message(&lang.strings))
     );
     server_page(state, lang, status, title, &inner, req_headers)
 }
