@@ -198,6 +198,23 @@ impl Theme {
             .unwrap_or_default()
     }
 
+    /// What the document root gets for `colors` (SPEC §5): every property, except that
+    /// without an organization's colours the page background is the stylesheet's,
+    /// which follows the colour scheme (its value is then empty: unset). The page sets
+    /// these with `style.setProperty`; the server writes the same ones into the first
+    /// paint's `<style>` (SPEC §10), so hydrating changes nothing.
+    pub fn root_properties(colors: Option<&BrandingColors>) -> [(&'static str, String); 8] {
+        let mut vars = Self::from_branding(colors).css_vars();
+        if colors.is_none() {
+            for (name, value) in vars.iter_mut() {
+                if name.ends_with("page-bg") {
+                    value.clear();
+                }
+            }
+        }
+        vars
+    }
+
     /// The CSS custom properties to set on the document root, in this order.
     pub fn css_vars(&self) -> [(&'static str, String); 8] {
         [
@@ -349,5 +366,19 @@ mod tests {
             t.css_vars()[0],
             ("--portico-primary", "#ff0000".to_string())
         );
+    }
+
+    #[test]
+    fn root_properties_leave_the_page_background_to_the_stylesheet_without_colours() {
+        let default = Theme::root_properties(None);
+        assert_eq!(default[1], ("--portico-page-bg", String::new()));
+        assert_eq!(default[0].1, Theme::default().primary.to_hex());
+        let colors = BrandingColors {
+            primary: HexColor::parse("#ff0000").unwrap(),
+            page_background: HexColor::parse("#000000").unwrap(),
+        };
+        let themed = Theme::root_properties(Some(&colors));
+        assert_eq!(themed, Theme::from_branding(Some(&colors)).css_vars());
+        assert_eq!(themed[1], ("--portico-page-bg", "#000000".to_string()));
     }
 }

@@ -5,6 +5,7 @@
 use crate::authorize::{error_fragment, error_redirect, AuthorizeRequest, ResponseMode};
 use crate::context::{ConnectionKind, LoginContext, OrganizationUsage, RequireBehavior};
 use crate::i18n::{fill, Strings};
+use crate::name::{normalize_prompt_input, NameError, OrganizationName};
 
 /// A problem the page shows itself, redirecting nowhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +165,42 @@ fn auto_redirect(req: &AuthorizeRequest, ctx: &LoginContext) -> Option<String> {
     match ctx.connections.as_slice() {
         [only] if only.kind == ConnectionKind::Enterprise => Some(only.name.clone()),
         _ => None,
+    }
+}
+
+/// What was typed into the organization prompt, read the same way whether the page
+/// handles the form or the server answers it posted without JavaScript (SPEC §10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptEntry {
+    /// An email address, where the application discovers organizations by email.
+    Email(String),
+    /// A valid name: its login is the next address, whether the organization exists
+    /// or not (the flow table answers an unknown one with the prompt, marked).
+    Name(OrganizationName),
+    /// Not a name: the field says why, and nothing is looked up.
+    Invalid(NameError),
+}
+
+/// Reads the prompt's `input` (trimmed, lowercased) for an application that does or
+/// does not discover organizations by email.
+pub fn read_prompt(input: &str, discovers_by_email: bool) -> PromptEntry {
+    let input = normalize_prompt_input(input);
+    if discovers_by_email && input.contains('@') {
+        return PromptEntry::Email(input);
+    }
+    match OrganizationName::parse(&input) {
+        Ok(name) => PromptEntry::Name(name),
+        Err(e) => PromptEntry::Invalid(e),
+    }
+}
+
+/// The address the prompt leads to for organization `name`: the same request with
+/// `organization` set, and the email it was discovered by as `login_hint`.
+pub fn after_prompt(req: &AuthorizeRequest, name: &str, email: Option<&str>) -> AuthorizeRequest {
+    let next = req.with_organization(Some(name));
+    match email {
+        Some(email) => next.with_login_hint(email),
+        None => next,
     }
 }
 
@@ -408,6 +445,46 @@ mod tests {
             Screen::OrganizationLogin {
                 auto_redirect: None
             }
+        );
+    }
+
+    #[test]
+    fn the_prompt_reads_names_emails_and_mistakes() {
+        let name = |s: &str| PromptEntry::Name(OrganizationName::parse(s).unwrap());
+        assert_eq!(read_prompt("  Acme ", false), name("acme"));
+        assert_eq!(
+            read_prompt("", true),
+            PromptEntry::Invalid(NameError::Empty)
+        );
+        assert_eq!(
+            read_prompt("acme corp", false),
+            PromptEntry::Invalid(NameError::InvalidCharacter)
+        );
+        assert_eq!(
+            read_prompt(&"a".repeat(51), false),
+            PromptEntry::Invalid(NameError::TooLong)
+        );
+        // An email address is one only where the application discovers by email.
+        assert_eq!(
+            read_prompt(" Jane@Acme.test", true),
+            PromptEntry::Email("jane@acme.test".into())
+        );
+        assert_eq!(
+            read_prompt("jane@acme.test", false),
+            PromptEntry::Invalid(NameError::InvalidCharacter)
+        );
+    }
+
+    #[test]
+    fn after_the_prompt_the_request_names_the_organization_and_keeps_the_rest() {
+        let req = AuthorizeRequest::parse("client_id=a&organization=old&state=s%2F1&login_hint=x");
+        assert_eq!(
+            after_prompt(&req, "acme", None).to_query(),
+            "client_id=a&state=s%2F1&login_hint=x&organization=acme"
+        );
+        assert_eq!(
+            after_prompt(&req, "acme", Some("jane@acme.test")).to_query(),
+            "client_id=a&state=s%2F1&organization=acme&login_hint=jane%40acme.test"
         );
     }
 }

@@ -22,6 +22,16 @@ pub const STRINGS_ELEMENT_ID: &str = "portico-strings";
 /// separated, the default first (`--languages`): the language menu offers them.
 pub const LANGUAGES_ATTRIBUTE: &str = "data-languages";
 
+/// The `id` of the element the page lives in: empty in `index.html` (the page mounts
+/// there), holding the first screen when the server rendered it (the page hydrates
+/// it, SPEC §10).
+pub const ROOT_ELEMENT_ID: &str = "portico-root";
+
+/// The `id` of the `<script type="application/json">` with the prompt's state after
+/// its form was posted without JavaScript: `{"value": …, "error": …,
+/// "organizations": […]}`.
+pub const PROMPT_ELEMENT_ID: &str = "portico-prompt";
+
 /// Escapes text for HTML element content and attribute values (the server's pages,
 /// and the little HTML the page writes itself: the language menu).
 pub fn escape_html(s: &str) -> String {
