@@ -29,7 +29,7 @@ scripts/offline-deps.sh check
 export RUSTC_BOOTSTRAP=1
 export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
-export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+export RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
 export CARGO_TARGET_DIR=${PORTICO_PAGE_TARGET_DIR:-target/page}
 trunk build --release=true "$@"
 # The JS glue, minified (trunk leaves it as wasm-bindgen wrote it); the integrity

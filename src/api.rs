@@ -13,7 +13,7 @@ use js_sys::{Array, Promise, Reflect, JSON};
 use leptos::prelude::set_timeout_with_handle;
 use portico_rules::context::UpstreamProfile;
 use portico_rules::i18n::{fill, Plural, StringSource, Strings};
-use portico_rules::page::{CONTEXT_ELEMENT_ID, STRINGS_ELEMENT_ID};
+use portico_rules::page::{CONTEXT_ELEMENT_ID, PROMPT_ELEMENT_ID, STRINGS_ELEMENT_ID};
 use portico_rules::{
     AuthorizeRequest, Branding, BrandingColors, ClientInfo, ConnectionKind, DiscoveredOrganization,
     DiscoveryMethod, HexColor, HttpsUrl, LoginContext, OrganizationUsage, PublicConnection,
@@ -147,6 +147,41 @@ pub fn injected_context() -> Option<Result<LoginContext, LookupError>> {
     Some(parse_json(&text).and_then(|v| decode_context(&Obj(v))))
 }
 
+/// The prompt as the server rendered it after its form was posted without
+/// JavaScript (SPEC §10): what was typed, the field's error, and the organizations
+/// discovery offered. The server rendered it as `Screen::Prompt` for the address's
+/// request, with the client's context.
+pub struct PostedPrompt {
+    /// What was typed.
+    pub value: String,
+    pub error: Option<String>,
+    pub choices: Vec<DiscoveredOrganization>,
+}
+
+/// What the server put in `#portico-prompt`, if anything.
+pub fn posted_prompt() -> Option<PostedPrompt> {
+    let o = Obj(parse_json(&browser::element_text(PROMPT_ELEMENT_ID)?).ok()?);
+    Some(PostedPrompt {
+        value: o.opt_str("value").ok()?.unwrap_or_default(),
+        error: o.opt_str("error").ok()?,
+        choices: organizations(&o).ok()?,
+    })
+}
+
+/// `organizations`, as `/login/discover` and `#portico-prompt` hold them.
+fn organizations(o: &Obj) -> Result<Vec<DiscoveredOrganization>, LookupError> {
+    o.array("organizations")?
+        .iter()
+        .map(|o| {
+            let o = Obj(o);
+            Ok(DiscoveredOrganization {
+                name: o.str("name")?,
+                display_name: o.opt_str("display_name")?,
+            })
+        })
+        .collect()
+}
+
 /// The context for `req`, for `organization` when given. An organization that is
 /// unknown, disabled or has no visible connection comes back as a context whose
 /// `organization` is `None` (a second request, only on that path), so the flow table
@@ -204,17 +239,7 @@ pub async fn discover(
     if status != 200 {
         return Err(LookupError::Server(status));
     }
-    Obj(body)
-        .array("organizations")?
-        .iter()
-        .map(|o| {
-            let o = Obj(o);
-            Ok(DiscoveredOrganization {
-                name: o.str("name")?,
-                display_name: o.opt_str("display_name")?,
-            })
-        })
-        .collect()
+    organizations(&Obj(body))
 }
 
 /// GETs `path` with the query `params` and parses its JSON body, with the 8 s abort and at most one automatic

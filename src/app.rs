@@ -3,17 +3,16 @@
 //! `Card` (built by `screens`), and carries out what its buttons ask (`Act`). Also owns
 //! the one "navigating away" flag that makes double clicks harmless.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use portico_rules::authorize::Choice;
-use portico_rules::flow::PageError;
+use portico_rules::flow::{after_prompt, read_prompt, PageError, PromptEntry};
 use portico_rules::i18n::Strings;
 use portico_rules::{
     normalize_prompt_input, organization_from_host, resolve_login_screen, AuthorizeRequest,
-    ConnectionKind, LoginContext, OrganizationName, OrganizationUsage, Screen,
+    ConnectionKind, LoginContext, Screen,
 };
 
 use crate::api::{self, LookupError};
@@ -21,8 +20,31 @@ use crate::card::{self, Act, Card, Live};
 use crate::screens;
 use crate::{browser, language, theme};
 
+/// Something to do once the page has started.
+type Deferred = Box<dyn FnOnce()>;
+
 thread_local! {
     static NAVIGATION: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
+    /// While the page starts, what waits until its first render is on screen:
+    /// navigating away and reading storage. The first render must be the tree the
+    /// server rendered (SPEC §10), so nothing only the browser knows may change it;
+    /// hydration is done when these run. `None` once the page has started.
+    static LATER: RefCell<Option<Vec<Deferred>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` now, or once the page has started (see `LATER`).
+fn later(f: impl FnOnce() + 'static) {
+    let f: Deferred = Box::new(f);
+    let now = LATER.with(|l| match l.borrow_mut().as_mut() {
+        Some(waiting) => {
+            waiting.push(f);
+            None
+        }
+        None => Some(f),
+    });
+    if let Some(f) = now {
+        f();
+    }
 }
 
 /// True from the moment the page starts navigating away until it is shown again
@@ -40,12 +62,14 @@ pub fn use_navigation() -> RwSignal<bool> {
 
 /// Leaves for `url`, once: a second call before the page is shown again does nothing.
 pub fn continue_to(url: String) {
-    let navigating = use_navigation();
-    if navigating.get_untracked() {
-        return;
-    }
-    navigating.set(true);
-    browser::navigate(&url);
+    later(move || {
+        let navigating = use_navigation();
+        if navigating.get_untracked() {
+            return;
+        }
+        navigating.set(true);
+        browser::navigate(&url);
+    })
 }
 
 /// The organization the address names: the `organization` parameter, else the host's
@@ -89,6 +113,9 @@ struct Page {
     generation: StoredValue<u32>,
     /// The context the server put in the page, with the query it belongs to.
     injected: StoredValue<Option<(String, Result<LoginContext, LookupError>)>>,
+    /// The prompt's state the server rendered after its form was posted without
+    /// JavaScript (its error, the organizations discovery offered).
+    posted: StoredValue<Option<api::PostedPrompt>>,
 }
 
 impl Page {
@@ -111,6 +138,7 @@ impl Page {
             // The server's context belongs to the address it served; history moves
             // fetch.
             injected: StoredValue::new(api::injected_context().map(|c| (browser::query(), c))),
+            posted: StoredValue::new(api::posted_prompt()),
         }
     }
 
@@ -145,7 +173,23 @@ impl Page {
             })
             .flatten();
         if let Some((_, Ok(ctx))) = from_server.filter(|_| !missing_client) {
-            return self.show(req, organization.is_some(), Arc::new(ctx));
+            let ctx = Arc::new(ctx);
+            match self.posted.try_update_value(Option::take).flatten() {
+                // The prompt the server answered its form with (posted before the
+                // script ran, or without one): shown as the server drew it.
+                Some(posted) => {
+                    self.show_screen(req, ctx, Screen::Prompt { invalid: false });
+                    self.card.update(|c| {
+                        if let Some(p) = c.prompt.as_mut() {
+                            p.value = posted.value;
+                        }
+                    });
+                    self.live.error.set(posted.error);
+                    self.live.choices.set(posted.choices);
+                }
+                None => self.show(req, organization.is_some(), ctx),
+            }
+            return;
         }
         self.set_card(screens::loading(self.t()));
         spawn_local(async move {
@@ -173,7 +217,13 @@ impl Page {
     /// Shows `card`, with the language menu for the address as it now is.
     fn set_card(self, mut card: Card) {
         card.languages = language::menu();
+        // A new card is built afresh (`Fresh`): the field that had the focus (the
+        // prompt's, sent back as invalid) gets it back.
+        let focused = browser::focused_id();
         self.card.set(card);
+        if !focused.is_empty() {
+            spawn_local(async move { browser::focus(&focused) });
+        }
     }
 
     /// A screen without a context: default theme, nothing to act on but Retry.
@@ -215,36 +265,40 @@ impl Page {
                 continue_to(["/authorize?", &req.to_query()].concat());
                 screens::returning(&ctx, t)
             }
-            Screen::PersonalLogin { offer_organization } => {
-                screens::personal_login(&ctx, offer_organization, t)
-            }
             Screen::Prompt { invalid } => {
                 self.live
                     .error
                     .set(invalid.then(|| t.invalid_organization().to_owned()));
                 self.live.choices.set(Vec::new());
-                self.live
-                    .remembered
-                    .set(browser::remembered_organization().map(|(_, label)| label));
-                // `allow` may go back to the personal login, unless the host itself
-                // names the organization (then there is no address without it).
-                let back = ctx.client.organization_usage == OrganizationUsage::Allow
-                    && host_organization().is_none();
-                screens::prompt(&ctx, req.organization().unwrap_or_default(), back, t)
+                let remembered = self.live.remembered;
+                later(move || {
+                    remembered.set(browser::remembered_organization().map(|(_, label)| label))
+                });
+                match screens::for_screen(&req, &ctx, &screen, host_organization().is_some(), t) {
+                    Some(card) => card,
+                    None => return self.problem(screens::failure(LookupError::Malformed, t)),
+                }
             }
-            Screen::OrganizationLogin { auto_redirect } => {
-                let Some(org) = ctx.organization.as_ref() else {
+            Screen::PersonalLogin { .. } | Screen::OrganizationLogin { .. } => {
+                let Some(card) =
+                    screens::for_screen(&req, &ctx, &screen, host_organization().is_some(), t)
+                else {
                     return self.problem(screens::failure(LookupError::Malformed, t));
                 };
-                with_organization = true;
-                branding = org.branding.as_ref();
-                // Redirect at once, but only the first time this history entry is
-                // shown: coming back (bfcache or a fresh load) shows the buttons.
-                let auto = auto_redirect.filter(|_| !browser::was_auto_redirected());
-                let card = screens::organization_login(&ctx, org, auto.as_deref(), t);
-                if let Some(name) = &auto {
-                    browser::mark_auto_redirected();
-                    Self::continue_with(&req, &ctx, true, name, None);
+                if let Screen::OrganizationLogin { auto_redirect } = screen {
+                    with_organization = true;
+                    branding = ctx.organization.as_ref().and_then(|o| o.branding.as_ref());
+                    // Redirect at once, but only the first time this history entry is
+                    // shown: coming back (bfcache or a fresh load) shows the buttons.
+                    if let Some(name) = auto_redirect {
+                        let (req, ctx) = (req.clone(), ctx.clone());
+                        later(move || {
+                            if !browser::was_auto_redirected() {
+                                browser::mark_auto_redirected();
+                                Self::continue_with(&req, &ctx, true, &name, None);
+                            }
+                        });
+                    }
                 }
                 card
             }
@@ -267,16 +321,16 @@ impl Page {
         connection: &str,
         hint: Option<&str>,
     ) {
-        let org = ctx.organization.as_ref().filter(|_| with_organization);
-        if let Some(org) = org {
+        if let Some(org) = ctx.organization.as_ref().filter(|_| with_organization) {
             browser::remember_organization(&org.name, org.label());
         }
-        let choice = Choice {
-            organization: org.map(|o| (o.id.as_str(), o.name.as_str())),
-            connection: Some(connection),
-            login_hint: hint,
-        };
-        continue_to(req.forward(&ctx.authorize_url, ctx.upstream, &choice));
+        continue_to(screens::forward(
+            req,
+            ctx,
+            with_organization,
+            connection,
+            hint,
+        ));
     }
 
     /// Back to "Enter your organization", as a new history entry without
@@ -367,21 +421,20 @@ impl Page {
     /// (when the application allows discovery) is looked up by its domain.
     fn submit(self) {
         self.live.choices.set(Vec::new());
-        let input = normalize_prompt_input(&browser::input_value("organization"));
         let by_email = self.shown.with_value(|s| {
             s.as_ref()
                 .is_some_and(|s| s.ctx.client.discovers_by_email())
         });
-        if by_email && input.contains('@') {
-            self.live.error.set(None);
-            return self.discover(input);
-        }
-        match OrganizationName::parse(&input) {
-            Ok(name) => {
+        match read_prompt(&browser::input_value("organization"), by_email) {
+            PromptEntry::Email(email) => {
+                self.live.error.set(None);
+                self.discover(email);
+            }
+            PromptEntry::Name(name) => {
                 self.live.error.set(None);
                 self.look_up(name.into_string(), None);
             }
-            Err(e) => self.live.error.set(Some(e.in_language(self.t()))),
+            PromptEntry::Invalid(e) => self.live.error.set(Some(e.in_language(self.t()))),
         }
     }
 
@@ -394,14 +447,8 @@ impl Page {
             return;
         }
         let Some((req, ctx)) = self.shown.with_value(|s| {
-            s.as_ref().map(|s| {
-                let req = s.req.with_organization(Some(&name));
-                let req = match email {
-                    Some(email) => req.with_login_hint(email),
-                    None => req,
-                };
-                (req, s.ctx.clone())
-            })
+            s.as_ref()
+                .map(|s| (after_prompt(&s.req, &name, email), s.ctx.clone()))
         }) else {
             return;
         };
@@ -452,6 +499,7 @@ impl Page {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    LATER.with(|l| *l.borrow_mut() = Some(Vec::new()));
     let page = Page::new();
     page.load();
     let _ = window_event_listener(leptos::ev::popstate, move |_| page.load());
@@ -461,11 +509,11 @@ pub fn App() -> impl IntoView {
         }
     });
     let on = Callback::new(move |act| page.act(act));
-    view! {
-        <main class="page" aria-busy=move || if page.card.with(|c| c.loading.is_some()) { "true" } else { "false" }>
-            <div class="card">
-                {move || card::render(page.card.get(), page.live, on)}
-            </div>
-        </main>
-    }
+    // After the first render (hydrated, when the server rendered it): what waited.
+    Effect::new(move |_| {
+        for f in LATER.with(|l| l.borrow_mut().take()).into_iter().flatten() {
+            f();
+        }
+    });
+    card::page(page.card, page.live, on)
 }

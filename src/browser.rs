@@ -44,6 +44,26 @@ pub fn input_value(id: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The `id` of the element that has the focus ("" when none has, or it has no id).
+pub fn focused_id() -> String {
+    window()
+        .document()
+        .and_then(|d| d.active_element())
+        .map(|e| e.id())
+        .unwrap_or_default()
+}
+
+/// Focuses the element with id `id`, if there is one.
+pub fn focus(id: &str) {
+    if let Some(e) = window()
+        .document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = e.focus();
+    }
+}
+
 /// For an image that failed to load (`error` event): hides it, so that what the
 /// stylesheet hid behind it (the built-in icon, the name's initial) shows instead, in
 /// the same box.

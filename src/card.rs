@@ -80,6 +80,25 @@ pub enum Act {
     Choose(usize),
 }
 
+/// Where a button leads without JavaScript (SPEC §10); with it, the page does the
+/// button's `Act` instead and the browser's own handling is prevented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Nowhere: a button only the script draws or answers (Retry, Continue as).
+    Script,
+    /// A link to this address.
+    Link(String),
+    /// A small form posted to this page for the request `query` (its hidden field
+    /// `query`, and the address it posts to), with one more hidden field; the server
+    /// answers it the way the page would.
+    Post {
+        query: String,
+        field: (&'static str, String),
+    },
+    /// Submits the form it is in with this name and value.
+    Submit(&'static str, String),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Button {
     pub text: Text,
@@ -91,20 +110,22 @@ pub struct Button {
     /// fails to load.
     pub icon_url: Option<String>,
     /// For a database connection: the id and the label of its email field, which
-    /// continues as `login_hint`. The button then submits a small form.
+    /// continues as `login_hint` (a `Target::Post` form's field `email`).
     pub email_field: Option<(String, String)>,
+    pub target: Target,
     pub act: Act,
 }
 
 impl Button {
     /// A button with text only.
-    pub fn new(text: Text, class: &'static str, act: Act) -> Self {
+    pub fn new(text: Text, class: &'static str, target: Target, act: Act) -> Self {
         Button {
             text,
             class,
             icon: None,
             icon_url: None,
             email_field: None,
+            target,
             act,
         }
     }
@@ -122,6 +143,9 @@ pub struct Note {
 /// The organization prompt's form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
+    /// The request, carried in the form's hidden field `query` so that the server
+    /// can answer the form posted without JavaScript.
+    pub query: String,
     pub label: String,
     pub value: String,
     /// The submit button's text.
@@ -195,27 +219,58 @@ fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
         }
     });
     let act = b.act;
-    let submits = b.email_field.is_some();
-    let inner = view! {
-        <button type=if submits { "submit" } else { "button" } class=b.class
-            disabled=move || live.navigating.get()
-            on:click=move |_| if !submits { on.run(act) }>
-            {image}{icon}<span>{text(b.text)}</span>
-        </button>
+    let content = view! { {image}{icon}<span>{text(b.text)}</span> };
+    let disabled = move || live.navigating.get();
+    // The page does the act; the browser's own handling (follow the link, submit
+    // the form) is what happens without a script. Implicit submission (Enter in a
+    // form's field) clicks its submit button, so it lands here too.
+    let run = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        on.run(act)
     };
-    match b.email_field {
-        None => Either::Left(inner),
-        Some((id, label)) => Either::Right(view! {
-            <form class="connection connection--database" on:submit=move |ev| {
-                ev.prevent_default();
-                on.run(act);
-            }>
-                <label class="field__label" for=id.clone()>{label}</label>
-                <input id=id class="field__input" type="email" name="email"
-                    autocomplete="username" inputmode="email"/>
-                {inner}
-            </form>
+    // One <button> for all but links, so its code is built once.
+    let (kind, name, value) = match &b.target {
+        Target::Submit(name, value) => ("submit", Some(*name), Some(value.clone())),
+        Target::Post { .. } => ("submit", None, None),
+        _ => ("button", None, None),
+    };
+    let control = move |content| {
+        view! {
+            <button type=kind class=b.class name=name value=value disabled=disabled on:click=run>
+                {content}
+            </button>
+        }
+    };
+    match b.target {
+        Target::Link(href) => Either::Left(view! {
+            <a class=b.class href=href aria-disabled=move || disabled().then_some("true")
+                on:click=run>
+                {content}
+            </a>
         }),
+        Target::Post {
+            query,
+            field: (field, field_value),
+        } => {
+            let action = ["?", &query].concat();
+            let database = b.email_field.is_some();
+            let email = b.email_field.map(|(id, label)| {
+                view! {
+                    <label class="field__label" for=id.clone()>{label}</label>
+                    <input id=id class="field__input" type="email" name="email"
+                        autocomplete="username" inputmode="email"/>
+                }
+            });
+            Either::Right(Either::Left(view! {
+                <form method="post" action=action class:connection=database
+                    class:connection--database=database>
+                    <input type="hidden" name="query" value=query/>
+                    <input type="hidden" name=field value=field_value/>
+                    {email}{control(content)}
+                </form>
+            }))
+        }
+        _ => Either::Right(Either::Right(control(content))),
     }
 }
 
@@ -226,9 +281,10 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
                 let continue_as = Button::new(
                     phrase(&continue_as, &[("organization", &label)]),
                     "button button--primary",
+                    Target::Script,
                     Act::ContinueAs,
                 );
-                let forget = Button::new(vec![fixed(&forget)], "link", Act::Forget);
+                let forget = Button::new(vec![fixed(&forget)], "link", Target::Script, Act::Forget);
                 view! {
                     <div class="remembered">
                         {button(continue_as, live, on)}
@@ -244,29 +300,34 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
             .into_iter()
             .enumerate()
             .map(|(i, found)| {
+                // Without JavaScript the prompt's form posts the choice, with the
+                // email still in the field.
                 let choose = Button::new(
                     vec![tenant(found.label())],
                     "button button--connection",
+                    Target::Submit("choice", found.name.clone()),
                     Act::Choose(i),
                 );
                 view! { <li>{button(choose, live, on)}</li> }
             })
             .collect_view()
     };
+    let action = ["?", &p.query].concat();
     view! {
         {remembered}
-        <form class="prompt" novalidate
+        <form class="prompt" method="post" action=action novalidate
             aria-busy=move || if live.busy.get() { "true" } else { "false" }
             on:submit=move |ev| {
                 ev.prevent_default();
                 on.run(Act::Submit);
             }>
+            <input type="hidden" name="query" value=p.query/>
             <div class="field">
                 <label class="field__label" for="organization">{p.label}</label>
                 <input id="organization" class="field__input" name="organization" type="text"
                     autocomplete="organization" autocapitalize="none" spellcheck="false"
                     aria-invalid=move || if live.error.get().is_some() { "true" } else { "false" }
-                    aria-describedby="organization-error" prop:value=p.value/>
+                    aria-describedby="organization-error" value=p.value/>
                 <p id="organization-error" class="field__error" role="alert">
                     {move || live.error.get()}
                 </p>
@@ -331,11 +392,25 @@ pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
         view! { <div class="connections">{buttons}</div> }
     });
     let action = action.map(|b| button(b, live, on));
-    let footer = footer.map(|b| view! { <p class="card__footer">{button(b, live, on)}</p> });
+    // A <div>: the footer may hold a form, which a <p> cannot (the parser would
+    // close it, and the server's HTML would no longer be the tree that hydrates).
+    let footer = footer.map(|b| view! { <div class="card__footer">{button(b, live, on)}</div> });
     view! {
         <div class="card__body" class:card__body--loading=loading role=role>
             {spinner}{logo}{title}{note}{form}{connections}{action}{footer}
         </div>
         <div inner_html=languages></div>
+    }
+}
+
+/// The whole page: `card` in its frame. The browser mounts or hydrates it (`App`);
+/// the server renders it for the first paint (SPEC §10).
+pub fn page(card: RwSignal<Card>, live: Live, on: Callback<Act>) -> impl IntoView {
+    view! {
+        <main class="page" aria-busy=move || if card.with(|c| c.loading.is_some()) { "true" } else { "false" }>
+            <div class="card">
+                {move || crate::fresh::Fresh(render(card.get(), live, on))}
+            </div>
+        </main>
     }
 }

@@ -1,4 +1,6 @@
-//! Portico's organization login page (SPEC §3–§5): a Leptos client-side app.
+//! Portico's organization login page (SPEC §3–§5, §10): a Leptos app that hydrates
+//! the first screen the server rendered with these same components (feature
+//! `hydrate`), or renders it itself when served as static files.
 //!
 //! `app` decides what to show and does what it asks, `screens` says what each screen
 //! holds, `card` draws it, `api` is the only HTTP, `language` which language it speaks,
@@ -10,13 +12,27 @@ pub mod api;
 pub mod app;
 pub mod browser;
 pub mod card;
+mod fresh;
 pub mod language;
 pub mod screens;
 pub mod theme;
 
 pub use app::App;
 
-/// Mounts the page on `<body>`.
+/// Hydrates the first screen the server rendered into `#portico-root` (SPEC §10), or,
+/// served as static files (the root empty), renders the page there itself.
 pub fn start() {
-    leptos::mount::mount_to_body(App);
+    use wasm_bindgen::JsCast;
+    let Some(root) = browser::window()
+        .document()
+        .and_then(|d| d.get_element_by_id(portico_rules::page::ROOT_ELEMENT_ID))
+    else {
+        return leptos::mount::mount_to_body(App);
+    };
+    let root: web_sys::HtmlElement = root.unchecked_into();
+    #[cfg(feature = "hydrate")]
+    if root.has_child_nodes() {
+        return leptos::mount::hydrate_from(root, App).forget();
+    }
+    leptos::mount::mount_to(root, App).forget();
 }

@@ -1,12 +1,80 @@
 //! What each screen says and offers, as a `Card`: plain data, no Leptos. `app`
 //! chooses the screen (through the flow table) and `card` draws it.
 
+use portico_rules::authorize::Choice;
 use portico_rules::flow::PageError;
 use portico_rules::i18n::Strings;
-use portico_rules::{ConnectionKind, LoginContext, PublicConnection, PublicOrganization};
+use portico_rules::{
+    AuthorizeRequest, ConnectionKind, LoginContext, OrganizationUsage, PublicConnection,
+    PublicOrganization, Screen,
+};
 
 use crate::api::LookupError;
-use crate::card::{fixed, phrase, Act, Button, Card, Note, Part, Prompt};
+use crate::card::{fixed, phrase, Act, Button, Card, Note, Part, Prompt, Target};
+
+/// The card for a screen of the flow table that shows something — the personal
+/// login, the prompt, the organization login — the same on the server (its first
+/// paint, SPEC §10) and in the browser. `host_names_organization`: the host itself
+/// names the organization, so there is no address without one. `None` for the other
+/// screens, and for an organization login without an organization.
+pub fn for_screen(
+    req: &AuthorizeRequest,
+    ctx: &LoginContext,
+    screen: &Screen,
+    host_names_organization: bool,
+    t: &Strings,
+) -> Option<Card> {
+    Some(match screen {
+        Screen::PersonalLogin { offer_organization } => {
+            personal_login(req, ctx, *offer_organization, t)
+        }
+        Screen::Prompt { .. } => {
+            // `allow` may go back to the personal login.
+            let back = ctx.client.organization_usage == OrganizationUsage::Allow
+                && !host_names_organization;
+            prompt(req, ctx, req.organization().unwrap_or_default(), back, t)
+        }
+        Screen::OrganizationLogin { auto_redirect } => {
+            let org = ctx.organization.as_ref()?;
+            organization_login(req, ctx, org, auto_redirect.as_deref(), t)
+        }
+        Screen::Error(_) | Screen::ErrorRedirect(_) | Screen::ErrorPost { .. } => return None,
+    })
+}
+
+/// Where continuing with `connection` leads (`AuthorizeRequest::forward`): with the
+/// context's organization when `with_organization` (the organization login), with
+/// `hint` as `login_hint`. A connection's link, the page's click and the server's
+/// answer to a database connection's form all go here.
+pub fn forward(
+    req: &AuthorizeRequest,
+    ctx: &LoginContext,
+    with_organization: bool,
+    connection: &str,
+    hint: Option<&str>,
+) -> String {
+    let org = ctx.organization.as_ref().filter(|_| with_organization);
+    let choice = Choice {
+        organization: org.map(|o| (o.id.as_str(), o.name.as_str())),
+        connection: Some(connection),
+        login_hint: hint,
+    };
+    req.forward(&ctx.authorize_url, ctx.upstream, &choice)
+}
+
+/// "Not your organization?" and "Sign in with your organization": the prompt for the
+/// request without an organization, posted to the server without JavaScript.
+fn to_prompt(req: &AuthorizeRequest, text: &str) -> Button {
+    Button::new(
+        vec![fixed(text)],
+        "link",
+        Target::Post {
+            query: req.with_organization(None).to_query(),
+            field: ("step", "prompt".to_owned()),
+        },
+        Act::ToPrompt,
+    )
+}
 
 /// Waiting for the context.
 pub fn loading(t: &Strings) -> Card {
@@ -26,6 +94,7 @@ pub fn failure(error: LookupError, t: &Strings) -> Card {
         action: Some(Button::new(
             vec![fixed(t.retry())],
             "button button--primary",
+            Target::Script,
             Act::Retry,
         )),
         ..Card::default()
@@ -58,18 +127,26 @@ pub fn returning(ctx: &LoginContext, t: &Strings) -> Card {
 /// "Enter your organization", with `value` in the field. The name (or, when the
 /// application allows it, an email address) is validated before any request.
 /// `without_organization` offers the way back to the personal login (`allow`).
-pub fn prompt(ctx: &LoginContext, value: &str, without_organization: bool, t: &Strings) -> Card {
+pub fn prompt(
+    req: &AuthorizeRequest,
+    ctx: &LoginContext,
+    value: &str,
+    without_organization: bool,
+    t: &Strings,
+) -> Card {
     Card {
         logo: client_logo(ctx),
         footer: without_organization.then(|| {
             Button::new(
                 vec![fixed(t.continue_without_organization())],
                 "link",
+                Target::Link(["?", &req.with_organization(None).to_query()].concat()),
                 Act::ToPersonal,
             )
         }),
         title: vec![fixed(t.prompt_title())],
         prompt: Some(Prompt {
+            query: req.to_query(),
             label: if ctx.client.discovers_by_email() {
                 t.prompt_label_name_or_email().to_owned()
             } else {
@@ -89,6 +166,7 @@ pub fn prompt(ctx: &LoginContext, value: &str, without_organization: bool, t: &S
 /// The organization's themed login: logo, heading, one button per connection, and
 /// "Redirecting you to …" when the page is leaving for `redirecting` by itself.
 pub fn organization_login(
+    req: &AuthorizeRequest,
     ctx: &LoginContext,
     org: &PublicOrganization,
     redirecting: Option<&str>,
@@ -119,23 +197,25 @@ pub fn organization_login(
             ],
         ),
         note: redirecting,
-        connections: connections(&ctx.connections, t),
-        action: signup(&ctx.connections, t),
+        connections: connections(req, ctx, true, t),
+        action: signup(req, ctx, true, t),
         // Only where the application's users may see the prompt (never no_prompt).
-        footer: ctx.client.may_prompt().then(|| {
-            Button::new(
-                vec![fixed(t.not_your_organization())],
-                "link",
-                Act::ToPrompt,
-            )
-        }),
+        footer: ctx
+            .client
+            .may_prompt()
+            .then(|| to_prompt(req, t.not_your_organization())),
         ..Card::default()
     }
 }
 
 /// Login without an organization: the application's own connections, and for
 /// `allow` applications a way to the organization prompt.
-pub fn personal_login(ctx: &LoginContext, offer_organization: bool, t: &Strings) -> Card {
+pub fn personal_login(
+    req: &AuthorizeRequest,
+    ctx: &LoginContext,
+    offer_organization: bool,
+    t: &Strings,
+) -> Card {
     Card {
         logo: client_logo(ctx),
         title: phrase(
@@ -146,14 +226,8 @@ pub fn personal_login(ctx: &LoginContext, offer_organization: bool, t: &Strings)
             .connections
             .is_empty()
             .then(|| note(t.no_connections().to_owned(), Some("alert"))),
-        connections: connections(&ctx.connections, t),
-        footer: offer_organization.then(|| {
-            Button::new(
-                vec![fixed(t.sign_in_with_organization())],
-                "link",
-                Act::ToPrompt,
-            )
-        }),
+        connections: connections(req, ctx, false, t),
+        footer: offer_organization.then(|| to_prompt(req, t.sign_in_with_organization())),
         ..Card::default()
     }
 }
@@ -167,13 +241,27 @@ fn client_logo(ctx: &LoginContext) -> Option<(String, String)> {
 
 /// "Sign up", for the first database connection whose enabled connection allows it
 /// (`is_signup_enabled`).
-fn signup(connections: &[PublicConnection], t: &Strings) -> Option<Button> {
-    let i = connections
+fn signup(
+    req: &AuthorizeRequest,
+    ctx: &LoginContext,
+    with_organization: bool,
+    t: &Strings,
+) -> Option<Button> {
+    let i = ctx
+        .connections
         .iter()
         .position(|c| c.kind == ConnectionKind::Database && c.is_signup_enabled)?;
+    let href = forward(
+        &req.for_signup(),
+        ctx,
+        with_organization,
+        &ctx.connections[i].name,
+        None,
+    );
     Some(Button::new(
         vec![fixed(t.sign_up())],
         "link",
+        Target::Link(href),
         Act::SignUp(i),
     ))
 }
@@ -185,8 +273,13 @@ pub fn email_field(connection: &PublicConnection) -> String {
 
 /// One "Continue with {connection}" per connection; a database connection gets an
 /// email field.
-fn connections(connections: &[PublicConnection], t: &Strings) -> Vec<Button> {
-    connections
+fn connections(
+    req: &AuthorizeRequest,
+    ctx: &LoginContext,
+    with_organization: bool,
+    t: &Strings,
+) -> Vec<Button> {
+    ctx.connections
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -201,6 +294,16 @@ fn connections(connections: &[PublicConnection], t: &Strings) -> Vec<Button> {
                 icon: Some(icon(c)),
                 icon_url: c.icon_url.as_ref().map(|u| u.as_str().to_owned()),
                 email_field: database.then(|| (email_field(c), t.email_address().to_owned())),
+                // A database connection's form posts the typed email to the server,
+                // which continues with it as `login_hint`.
+                target: if database {
+                    Target::Post {
+                        query: req.to_query(),
+                        field: ("connection", c.name.clone()),
+                    }
+                } else {
+                    Target::Link(forward(req, ctx, with_organization, &c.name, None))
+                },
                 act: Act::Connect(i),
             }
         })
@@ -235,6 +338,10 @@ mod tests {
     };
 
     use super::*;
+
+    fn req() -> AuthorizeRequest {
+        AuthorizeRequest::parse("client_id=app&state=s")
+    }
 
     fn en() -> Strings {
         serde_json::from_str(include_str!("../i18n/en.json")).unwrap()
@@ -293,7 +400,7 @@ mod tests {
     #[test]
     fn organization_login_names_tenants_as_tenant_text() {
         let ctx = context(false, vec![connection("okta", "okta")]);
-        let card = organization_login(&ctx, &organization(None), None, &en());
+        let card = organization_login(&req(), &ctx, &organization(None), None, &en());
         assert_eq!(
             plain(&card.title),
             "Log in to Acme Corp to continue to Acme \u{5d0}pp"
@@ -313,14 +420,14 @@ mod tests {
         let ctx = context(false, Vec::new());
         let https = organization(Some("https://cdn.example.com/acme.svg"));
         assert_eq!(
-            organization_login(&ctx, &https, None, &en()).logo,
+            organization_login(&req(), &ctx, &https, None, &en()).logo,
             Some((
                 "https://cdn.example.com/acme.svg".to_owned(),
                 "Acme Corp".to_owned()
             ))
         );
         assert_eq!(
-            organization_login(&ctx, &organization(None), None, &en()).logo,
+            organization_login(&req(), &ctx, &organization(None), None, &en()).logo,
             None
         );
     }
@@ -334,7 +441,7 @@ mod tests {
                 connection("google", "google-oauth2"),
             ],
         );
-        let card = organization_login(&ctx, &organization(None), None, &en());
+        let card = organization_login(&req(), &ctx, &organization(None), None, &en());
         let [db, google] = &card.connections[..] else {
             panic!("{:?}", card.connections)
         };
@@ -356,7 +463,7 @@ mod tests {
     #[test]
     fn redirecting_names_the_connection_by_its_display_name() {
         let ctx = context(false, vec![connection("okta", "okta")]);
-        let card = organization_login(&ctx, &organization(None), Some("okta"), &en());
+        let card = organization_login(&req(), &ctx, &organization(None), Some("okta"), &en());
         let note = card.note.unwrap();
         assert!(note.redirecting);
         assert_eq!(plain(&note.text), "Redirecting you to The okta…");
@@ -364,13 +471,13 @@ mod tests {
 
     #[test]
     fn prompt_label_follows_email_discovery() {
-        let by_name = prompt(&context(false, Vec::new()), "acme", false, &en());
+        let by_name = prompt(&req(), &context(false, Vec::new()), "acme", false, &en());
         let p = by_name.prompt.unwrap();
         assert_eq!(
             (p.label.as_str(), p.value.as_str()),
             ("Organization name", "acme")
         );
-        let by_email = prompt(&context(true, Vec::new()), "", false, &en());
+        let by_email = prompt(&req(), &context(true, Vec::new()), "", false, &en());
         assert_eq!(by_email.prompt.unwrap().label, "Organization name or email");
     }
 
@@ -381,7 +488,7 @@ mod tests {
     fn the_way_to_the_prompt_and_back_follows_the_client() {
         let mut ctx = context(false, vec![connection("okta", "okta")]);
         let footer = |ctx: &LoginContext| {
-            organization_login(ctx, &organization(None), None, &en())
+            organization_login(&req(), ctx, &organization(None), None, &en())
                 .footer
                 .map(|b| (plain(&b.text), b.act))
         };
@@ -393,7 +500,7 @@ mod tests {
         assert_eq!(footer(&ctx), None);
         ctx.client.organization_usage = OrganizationUsage::Allow;
         assert!(footer(&ctx).is_some());
-        let back = prompt(&ctx, "", true, &en()).footer.unwrap();
+        let back = prompt(&req(), &ctx, "", true, &en()).footer.unwrap();
         assert_eq!(
             (plain(&back.text), back.act),
             (
@@ -401,7 +508,7 @@ mod tests {
                 Act::ToPersonal
             )
         );
-        assert!(prompt(&ctx, "", false, &en()).footer.is_none());
+        assert!(prompt(&req(), &ctx, "", false, &en()).footer.is_none());
     }
 
     // SPEC §4: "The client's logo_uri is shown where no organization branding
@@ -409,19 +516,19 @@ mod tests {
     #[test]
     fn the_applications_logo_where_no_organization_branding_applies() {
         let mut ctx = context(false, vec![connection("okta", "okta")]);
-        assert_eq!(prompt(&ctx, "", false, &en()).logo, None);
+        assert_eq!(prompt(&req(), &ctx, "", false, &en()).logo, None);
         ctx.client.logo_uri =
             Some(portico_rules::HttpsUrl::parse("https://app.test/logo.svg").unwrap());
         let logo = Some((
             "https://app.test/logo.svg".to_owned(),
             "Acme \u{5d0}pp".to_owned(),
         ));
-        assert_eq!(prompt(&ctx, "", false, &en()).logo, logo);
-        assert_eq!(personal_login(&ctx, true, &en()).logo, logo);
+        assert_eq!(prompt(&req(), &ctx, "", false, &en()).logo, logo);
+        assert_eq!(personal_login(&req(), &ctx, true, &en()).logo, logo);
         // The organization's login shows the organization's logo or none, never the
         // application's.
         assert_eq!(
-            organization_login(&ctx, &organization(None), None, &en()).logo,
+            organization_login(&req(), &ctx, &organization(None), None, &en()).logo,
             None
         );
     }
@@ -432,12 +539,14 @@ mod tests {
     fn sign_up_only_where_the_database_connection_allows_it() {
         let mut db = connection("Username-Password", "auth0");
         let ctx = context(false, vec![connection("okta", "okta"), db.clone()]);
-        assert!(organization_login(&ctx, &organization(None), None, &en())
-            .action
-            .is_none());
+        assert!(
+            organization_login(&req(), &ctx, &organization(None), None, &en())
+                .action
+                .is_none()
+        );
         db.is_signup_enabled = true;
         let ctx = context(false, vec![connection("okta", "okta"), db]);
-        let action = organization_login(&ctx, &organization(None), None, &en())
+        let action = organization_login(&req(), &ctx, &organization(None), None, &en())
             .action
             .unwrap();
         assert_eq!(
@@ -448,10 +557,11 @@ mod tests {
 
     #[test]
     fn personal_login_says_when_there_is_no_way_in() {
-        let none = personal_login(&context(false, Vec::new()), false, &en());
+        let none = personal_login(&req(), &context(false, Vec::new()), false, &en());
         assert_eq!(none.note.unwrap().role, Some("alert"));
         assert!(none.footer.is_none());
         let some = personal_login(
+            &req(),
             &context(false, vec![connection("g", "google-oauth2")]),
             true,
             &en(),

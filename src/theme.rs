@@ -1,6 +1,7 @@
 //! Applies a `Theme` to the page: CSS custom properties on the document root, set with
 //! `style.setProperty` only (SPEC §5). The values are `#rrggbb` strings formatted
-//! from parsed colours, never tenant text.
+//! from parsed colours, never tenant text. The server writes the same properties
+//! into the page it renders (`Theme::root_properties`), so this changes nothing there.
 
 use portico_rules::{Branding, Theme};
 use wasm_bindgen::JsCast;
@@ -11,7 +12,6 @@ use crate::browser;
 /// for colours that break the rule.
 pub fn apply(branding: Option<&Branding>) {
     let colors = branding.and_then(|b| b.colors.as_ref());
-    let theme = Theme::from_branding(colors);
     let Some(root) = browser::window()
         .document()
         .and_then(|d| d.document_element())
@@ -20,14 +20,8 @@ pub fn apply(branding: Option<&Branding>) {
         return;
     };
     let style = root.style();
-    for (name, value) in theme.css_vars() {
-        // Without an organization's colours the page background is the stylesheet's,
-        // which follows the colour scheme (setting "" removes the property).
-        let value = if colors.is_none() && name.ends_with("page-bg") {
-            String::new()
-        } else {
-            value
-        };
+    for (name, value) in Theme::root_properties(colors) {
+        // An empty value removes the property.
         let _ = style.set_property(name, &value);
     }
 }

@@ -290,8 +290,9 @@ impl Page {
         );
     }
 
+    /// The button or the link drawn as one (a connection) named `label`.
     pub fn button(&self, label: &str) -> HtmlElement {
-        self.all("button")
+        self.all("button, a.button, a.link")
             .into_iter()
             .find(|b| b.text_content().unwrap_or_default().trim() == label)
             .unwrap_or_else(|| panic!("no button {label:?} in {:?}", self.text()))
