@@ -17,7 +17,7 @@ use crate::{api, demo, login, middleware, web};
 
 pub fn app(state: AppState) -> Router {
     let public = Router::new()
-        .route("/", get(root))
+        .route("/", get(root).post(web::form::submit))
         .route("/healthz", get(healthz))
         .merge(login::router())
         .merge(demo::pages::router(&state))

@@ -181,6 +181,16 @@ export async function newPage(browser, options = {}) {
   return { context, page, requests, problems };
 }
 
+/**
+ * Waits until the page's WebAssembly has started: it has hydrated the screen the
+ * server rendered (Trunk's loader sets `wasmBindings` once `init` has run `main`).
+ * Before that the screen works too, without a script (SPEC §10); tests of what the
+ * script does wait for it.
+ */
+export async function ready(page) {
+  await page.waitForFunction(() => window.wasmBindings !== undefined, null, { timeout: 15000 });
+}
+
 /** What the test application sends, besides client_id and redirect_uri. */
 export const SENT = {
   response_type: 'code',

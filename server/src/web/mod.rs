@@ -1,9 +1,13 @@
 //! Serving the page: the built files from memory (`assets`), the HTML shell and its
-//! headers (`shell`), and the entry points that apply the flow table (`entry`).
+//! headers (`shell`), the entry points that apply the flow table (`entry`), the page
+//! with its first screen rendered (`page`), and its forms posted without JavaScript
+//! (`form`).
 
 pub mod assets;
 pub mod entry;
+pub mod form;
 pub mod lang;
+pub mod page;
 pub mod shell;
 
 use axum::body::Body;
@@ -20,7 +24,7 @@ use crate::state::AppState;
 /// routes it, since the demo answers a bare `/` with its list of flows.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/authorize", get(entry::entry))
+        .route("/authorize", get(entry::entry).post(form::submit))
         .route("/index.html", get(entry::static_page))
         .route("/favicon.ico", get(favicon))
         .fallback(asset)

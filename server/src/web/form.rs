@@ -1,0 +1,224 @@
+//! The page's forms, posted without JavaScript (SPEC §10): the organization prompt, a
+//! database connection's email, and the way to the prompt. Each is answered as the
+//! page answers the same form, by the same rules (`flow::read_prompt`,
+//! `flow::after_prompt`, `screens::forward`): a `303` to the next address, or the
+//! prompt rendered again with what was typed and why it was refused.
+//!
+//! Every form carries the request it belongs to in its field `query` (and posts to
+//! that address, so the page it gets back is at the address it renders).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use portico::screens;
+use portico_rules::directory::email_domain;
+use portico_rules::flow::{after_prompt, read_prompt, PromptEntry};
+use portico_rules::url::parse_query;
+use portico_rules::{
+    normalize_prompt_input, resolve_login_screen, AuthorizeRequest, ConnectionKind, LoginContext,
+    OrganizationName, Screen,
+};
+
+use super::entry::{context_for, host_names_organization, redirect_with, without_dist};
+use super::lang;
+use super::page::{render_page, First, Posted};
+use super::shell::unavailable_page;
+use crate::state::AppState;
+
+/// The longest form the page can post: a request's query (a few KB at most) and a
+/// typed name or email.
+const MAX_FORM: usize = 32 * 1024;
+
+/// `POST /authorize` and `POST /`.
+pub async fn submit(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if body.len() > MAX_FORM {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response_with(&state);
+    }
+    let form = parse_query(&String::from_utf8_lossy(&body));
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let query = field("query").unwrap_or("");
+    let posted = Posting {
+        state: &state,
+        headers: &headers,
+        path: uri.path(),
+        query,
+        req: AuthorizeRequest::parse(query),
+    };
+    if let Some(connection) = field("connection") {
+        return posted.database(connection, field("email")).await;
+    }
+    if field("step") == Some("prompt") || field("organization").is_some() {
+        return posted.prompt(field("organization"), field("choice")).await;
+    }
+    posted.next(&posted.req)
+}
+
+/// Answers a bare status with the headers of a page.
+trait IntoResponseWith {
+    fn into_response_with(self, state: &AppState) -> Response;
+}
+
+impl IntoResponseWith for StatusCode {
+    fn into_response_with(self, state: &AppState) -> Response {
+        let mut res = axum::response::IntoResponse::into_response(self);
+        super::shell::html_headers(
+            res.headers_mut(),
+            &super::shell::new_nonce(),
+            &state.config,
+            true,
+        );
+        res
+    }
+}
+
+/// One posted form.
+struct Posting<'a> {
+    state: &'a AppState,
+    headers: &'a HeaderMap,
+    /// Where it was posted: `/authorize` or `/`.
+    path: &'a str,
+    /// Its field `query`, as sent.
+    query: &'a str,
+    req: AuthorizeRequest,
+}
+
+impl Posting<'_> {
+    /// `303` to the page for `req`, on the path the form was posted to.
+    fn next(&self, req: &AuthorizeRequest) -> Response {
+        let url = [self.path, "?", &req.to_query()].concat();
+        redirect_with(self.state, StatusCode::SEE_OTHER, &url)
+    }
+
+    /// A database connection's form: on to its identity provider with the typed
+    /// email as `login_hint`, as the page's click continues.
+    async fn database(&self, connection: &str, email: Option<&str>) -> Response {
+        let (ctx, requested) = match context_for(self.state, &self.req, self.headers).await {
+            Ok(found) => found,
+            Err(page) => return page,
+        };
+        // The same screen the form was on decides whether the organization comes.
+        let with_organization = match resolve_login_screen(&self.req, requested, &ctx) {
+            Screen::OrganizationLogin { .. } => true,
+            Screen::PersonalLogin { .. } => false,
+            _ => return self.next(&self.req),
+        };
+        let Some(c) = ctx
+            .connections
+            .iter()
+            .find(|c| c.name == connection && c.kind == ConnectionKind::Database)
+        else {
+            return self.next(&self.req);
+        };
+        let hint = email.map(str::trim).filter(|e| !e.is_empty());
+        let url = screens::forward(&self.req, &ctx, with_organization, &c.name, hint);
+        redirect_with(self.state, StatusCode::SEE_OTHER, &url)
+    }
+
+    /// The prompt: shown (`step=prompt`, "Not your organization?"), or its name or
+    /// email answered.
+    async fn prompt(&self, input: Option<&str>, choice: Option<&str>) -> Response {
+        let ctx = match context_for(self.state, &self.req, self.headers).await {
+            // The prompt belongs to the application alone.
+            Ok((ctx, _)) => LoginContext {
+                organization: None,
+                ..ctx
+            },
+            Err(page) => return page,
+        };
+        if !ctx.client.may_prompt() {
+            return self.next(&self.req);
+        }
+        let Some(input) = input else {
+            return self.render(&ctx, String::new(), None, Vec::new(), StatusCode::OK);
+        };
+        let t = &lang::for_request(&self.state.config, self.req.get("ui_locales"), self.headers)
+            .strings;
+        // One of the organizations discovery offered, with the email still typed.
+        if let Some(choice) = choice {
+            let Ok(name) = OrganizationName::parse(choice) else {
+                return self.next(&self.req);
+            };
+            let email = normalize_prompt_input(input);
+            let email = email.contains('@').then_some(email.as_str());
+            return self.next(&after_prompt(&self.req, name.as_str(), email));
+        }
+        let refused = |error: String| {
+            self.render(
+                &ctx,
+                input.to_owned(),
+                Some(error),
+                Vec::new(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        };
+        match read_prompt(input, ctx.client.discovers_by_email()) {
+            PromptEntry::Name(name) => self.next(&after_prompt(&self.req, name.as_str(), None)),
+            PromptEntry::Invalid(e) => refused(e.in_language(t)),
+            PromptEntry::Email(email) => {
+                let found = match email_domain(&email) {
+                    Some(domain) => self.state.db.organizations_for_domain(&domain).await,
+                    None => Ok(Vec::new()),
+                };
+                match found {
+                    Err(_) => unavailable_page(
+                        self.state,
+                        lang::for_request(
+                            &self.state.config,
+                            self.req.get("ui_locales"),
+                            self.headers,
+                        ),
+                        self.headers,
+                    ),
+                    Ok(found) if found.is_empty() => refused(t.invalid_organization().to_owned()),
+                    Ok(found) if found.len() == 1 => {
+                        self.next(&after_prompt(&self.req, &found[0].name, Some(&email)))
+                    }
+                    Ok(found) => self.render(&ctx, input.to_owned(), None, found, StatusCode::OK),
+                }
+            }
+        }
+    }
+
+    /// The prompt for this request, as posted.
+    fn render(
+        &self,
+        ctx: &LoginContext,
+        value: String,
+        error: Option<String>,
+        choices: Vec<portico_rules::DiscoveredOrganization>,
+        status: StatusCode,
+    ) -> Response {
+        let Some(assets) = self.state.assets.as_ref() else {
+            return without_dist();
+        };
+        let first = First {
+            ctx,
+            screen: Screen::Prompt { invalid: false },
+            host_names_organization: host_names_organization(&self.state.config, self.headers),
+            posted: Some(Posted {
+                value,
+                error,
+                choices,
+            }),
+        };
+        render_page(
+            self.state,
+            assets,
+            &self.req,
+            self.query,
+            Some(first),
+            status,
+            self.headers,
+        )
+    }
+}
