@@ -1,15 +1,20 @@
 // The benchmark (a command, not a test): node bench/run.mjs [--runs 7]
 // Serves, in one run on this machine,
-//   (a) Portico's organization login with the server-injected context,
+//   (a) Portico's organization login as the server renders it (SPEC §10), hydrated,
 //   (b) Portico as static files, the page fetching its context (one lookup),
 //   (c) Auth0 Lock 11 rendering the equivalent login for one organization,
+//   (d) the no-JS floor: (a)'s HTML and CSS with every script removed, served by a
+//       little proxy in front of the same server (its stylesheet and logo),
 // and loads each in fresh headless Chromium contexts under DevTools-protocol
 // throttling (150 ms RTT, 1.6 Mbps down, 4x CPU). Reports bytes over the wire
 // (brotli where the server offers it), requests, sequential round trips (depth of the
-// initiator chain), FCP, LCP and time until the first connection button is clickable,
-// as medians. Then GET /login/context throughput against nginx serving the same JSON
+// initiator chain), FCP, LCP, time until the first connection button is clickable (a
+// link counts once it is in the DOM, visible and enabled), until the wasm has started
+// (hydrated), and the layout shift from the first paint until then (CLS), as medians. Then GET /login/context throughput against nginx serving the same JSON
 // bytes as a static file, with wrk. Writes bench/results/latest.json and .md.
 import { spawn, execFileSync } from 'node:child_process';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,7 +35,7 @@ function median(xs) {
 
 
 /** One throttled load in a fresh context; returns the measurements. */
-async function measure(browser, url, clickableSelector) {
+async function measure(browser, url, clickableSelector, scripted) {
   const context = await browser.newContext({ viewport: { width: 720, height: 680 } });
   const page = await context.newPage();
   await page.addInitScript((selector) => {
@@ -39,6 +44,14 @@ async function measure(browser, url, clickableSelector) {
       .observe({ type: 'paint', buffered: true });
     new PerformanceObserver((l) => { const es = l.getEntries(); window.__m.lcp = es[es.length - 1].startTime; })
       .observe({ type: 'largest-contentful-paint', buffered: true });
+    window.__m.cls = 0;
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__m.cls += e.value; })
+      .observe({ type: 'layout-shift', buffered: true });
+    const started = () => {
+      if (window.wasmBindings !== undefined) window.__m.hydrated = performance.now();
+      else setTimeout(started, 5);
+    };
+    started();
     const poll = () => {
       const b = [...document.querySelectorAll(selector)].find((el) => !el.disabled && el.offsetParent !== null && /google/i.test(el.textContent));
       if (b) window.__m.clickable = performance.now();
@@ -61,6 +74,7 @@ async function measure(browser, url, clickableSelector) {
   cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
   await page.goto(url);
   await page.waitForFunction(() => window.__m.clickable !== undefined, null, { timeout: 60_000 });
+  if (scripted === 'portico') await page.waitForFunction(() => window.__m.hydrated !== undefined, null, { timeout: 60_000 });
   await page.waitForTimeout(500);
   const m = await page.evaluate(() => window.__m);
   const list = [...requests.values()].filter((r) => !r.url.startsWith('data:'));
@@ -71,7 +85,7 @@ async function measure(browser, url, clickableSelector) {
     return 1 + depth(byUrl.get(r.from), seen);
   };
   const result = {
-    fcp: m.fcp, lcp: m.lcp, clickable: m.clickable, bytes, requests: list.length,
+    fcp: m.fcp, lcp: m.lcp, clickable: m.clickable, hydrated: m.hydrated ?? null, cls: m.cls, bytes, requests: list.length,
     roundTrips: Math.max(...list.map((r) => depth(r))),
     // Portico's context lookup, or Lock's client configuration (/client/ID.js).
     lookups: list.filter((r) => r.url.includes('/login/context') || r.url.includes('/client/')).length,
@@ -81,21 +95,52 @@ async function measure(browser, url, clickableSelector) {
   return result;
 }
 
+/**
+ * The no-JS floor (d): the HTML portico-server renders for `url`, every script
+ * removed (the loader, its preloads, the injected JSON), brotli as the server sends
+ * it; everything else (stylesheet, logos) proxied to the server itself.
+ */
+async function startFloor(portico, url) {
+  const html = (await (await fetch(url)).text())
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
+    .replace(/<link\b[^>]*rel="?(modulepreload|preload)"?[^>]*>/g, '');
+  if (/<script/.test(html)) throw new Error('the floor still has a script');
+  const body = zlib.brotliCompressSync(Buffer.from(html), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
+  const target = new URL(portico.base);
+  const srv = http.createServer((req, res) => {
+    if (req.url.startsWith('/floor')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'br', 'cache-control': 'no-store' });
+      return res.end(body);
+    }
+    const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${srv.address().port}/floor`, close: () => srv.close() };
+}
+
 async function pageBench() {
   const portico = await startPortico({ extraArgs: ['--public-rate-limit', '1000000'] });
   const lockServer = await startLockServer(await portico.orgId('globex'));
   const q = `?client_id=demo-require-prompt&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code&scope=openid%20profile&state=st&organization=globex`;
+  const floor = await startFloor(portico, `${portico.base}/authorize${q}`);
+  // Portico's connections are links (they work without a script): any visible,
+  // enabled element counts.
   const modes = {
-    'Portico, server-injected context (a)': { url: `${portico.base}/authorize${q}`, selector: 'button' },
-    'Portico, static files + one lookup (b)': { url: `${portico.base}/index.html${q}`, selector: 'button' },
+    'Portico, server-rendered and hydrated (a)': { url: `${portico.base}/authorize${q}`, selector: 'a, button', scripted: 'portico' },
+    'Portico, static files + one lookup (b)': { url: `${portico.base}/index.html${q}`, selector: 'a, button', scripted: 'portico' },
     'Auth0 Lock 11.35.1 (c)': { url: lockServer.url, selector: '.auth0-lock-social-button' },
+    'No-JS floor: (a) without any script (d)': { url: floor.url, selector: 'a, button' },
   };
   const browser = await launchBrowser();
   const results = {};
   try {
     for (let i = 0; i < RUNS; i++) {
-      for (const [name, { url, selector }] of Object.entries(modes)) {
-        const r = await measure(browser, url, selector);
+      for (const [name, { url, selector, scripted }] of Object.entries(modes)) {
+        const r = await measure(browser, url, selector, scripted);
         (results[name] ||= []).push(r);
         process.stdout.write(`run ${i + 1}/${RUNS} ${name}: clickable ${r.clickable.toFixed(0)} ms, ${r.bytes} B, ${r.requests} req\n`);
       }
@@ -103,6 +148,7 @@ async function pageBench() {
   } finally {
     await browser.close();
     lockServer.close();
+    floor.close();
     portico.close();
   }
   const summary = {};
@@ -116,6 +162,8 @@ async function pageBench() {
       fcp: median(runs.map((r) => r.fcp)),
       lcp: median(runs.map((r) => r.lcp)),
       clickable: median(runs.map((r) => r.clickable)),
+      hydrated: runs[0].hydrated === null ? null : median(runs.map((r) => r.hydrated)),
+      cls: Math.max(...runs.map((r) => r.cls)),
       urls: runs[0].urls,
     };
   }
@@ -172,9 +220,13 @@ writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ date, machine, run
 
 const kb = (b) => (b / 1000).toFixed(1);
 let md = `Measured ${date} with \`node bench/run.mjs\` (${RUNS} fresh runs each, medians; ${machine};\n150 ms RTT, 1.6 Mbps down, 4x CPU slowdown via the DevTools protocol).\n\n`;
-md += '| page | bytes over the wire | requests | sequential round trips | config lookups | FCP | LCP | first button clickable | vs Lock |\n|---|---|---|---|---|---|---|---|---|\n';
+const floorKey = Object.keys(pages).find((k) => k.includes('floor'));
+const floorRow = pages[floorKey];
+md += '| page | bytes over the wire | requests | sequential round trips | config lookups | FCP | LCP | first button clickable | vs Lock | vs floor (LCP / clickable) | script started (hydrated) | CLS (worst run) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+const signed = (ms) => `${ms >= 0 ? '+' : ''}${ms.toFixed(0)} ms`;
 for (const [name, s] of Object.entries(pages)) {
-  md += `| ${name} | ${kb(s.bytes)} KB | ${s.requests} | ${s.roundTrips} | ${s.lookups} | ${s.fcp.toFixed(0)} ms | ${s.lcp.toFixed(0)} ms | ${s.clickable.toFixed(0)} ms | ${(lock.clickable / s.clickable).toFixed(1)}x |\n`;
+  const vsFloor = name === floorKey || name === lockKey ? '' : `${signed(s.lcp - floorRow.lcp)} / ${signed(s.clickable - floorRow.clickable)}`;
+  md += `| ${name} | ${kb(s.bytes)} KB | ${s.requests} | ${s.roundTrips} | ${s.lookups} | ${s.fcp.toFixed(0)} ms | ${s.lcp.toFixed(0)} ms | ${s.clickable.toFixed(0)} ms | ${(lock.clickable / s.clickable).toFixed(1)}x | ${vsFloor} | ${s.hydrated === null ? '' : `${s.hydrated.toFixed(0)} ms`} | ${s.cls.toFixed(4)} |\n`;
 }
 md += `\n\`GET /login/context\` (${throughput.bytes} B of JSON), wrk -t2 -c32 -d10s on loopback:\n\n| server | requests/s | p99 latency | non-2xx |\n|---|---|---|---|\n`;
 md += `| portico-server | ${throughput.portico.rps.toFixed(0)} | ${throughput.portico.p99ms.toFixed(2)} ms | ${throughput.portico.non2xx} |\n`;

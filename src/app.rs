@@ -222,7 +222,7 @@ impl Page {
         let focused = browser::focused_id();
         self.card.set(card);
         if !focused.is_empty() {
-            spawn_local(async move { browser::focus(&focused) });
+            request_animation_frame(move || browser::focus(&focused));
         }
     }
 

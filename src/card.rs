@@ -13,6 +13,8 @@ use leptos::prelude::*;
 
 use portico_rules::DiscoveredOrganization;
 
+use crate::fresh::Fresh;
+
 /// One piece of text. Tenant text (names, labels) is rendered inside `<bdi>`, so a
 /// right-to-left name cannot reorder the sentence around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,7 +279,8 @@ fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
 fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
     let remembered = p.remembered.map(|(continue_as, forget)| {
         move || {
-            live.remembered.get().map(|label| {
+            // Built afresh when it changes, as the card is (`Fresh`).
+            Fresh(live.remembered.get().map(|label| {
                 let continue_as = Button::new(
                     phrase(&continue_as, &[("organization", &label)]),
                     "button button--primary",
@@ -291,11 +294,12 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
                         {button(forget, live, on)}
                     </div>
                 }
-            })
+            }))
         }
     });
     let choices = move || {
-        live.choices
+        let found = live
+            .choices
             .get()
             .into_iter()
             .enumerate()
@@ -310,7 +314,8 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
                 );
                 view! { <li>{button(choose, live, on)}</li> }
             })
-            .collect_view()
+            .collect_view();
+        Fresh(found)
     };
     let action = ["?", &p.query].concat();
     view! {
@@ -409,7 +414,7 @@ pub fn page(card: RwSignal<Card>, live: Live, on: Callback<Act>) -> impl IntoVie
     view! {
         <main class="page" aria-busy=move || if card.with(|c| c.loading.is_some()) { "true" } else { "false" }>
             <div class="card">
-                {move || crate::fresh::Fresh(render(card.get(), live, on))}
+                {move || Fresh(render(card.get(), live, on))}
             </div>
         </main>
     }

@@ -176,7 +176,10 @@ async fn the_organization_login_is_rendered_themed_escaped_and_usable_without_a_
     assert_nonces(&r);
     let html = r.text();
     let card = root(&html);
-    assert!(card.starts_with("<main aria-busy=\"false\" class=\"page\">"), "{card}");
+    assert!(
+        card.starts_with("<main aria-busy=\"false\" class=\"page\">"),
+        "{card}"
+    );
     // The hostile display name is text, in <bdi>.
     assert!(
         card.contains("<bdi>Acme &lt;script&gt;alert(1)&lt;/script&gt; &amp; \"Co\"</bdi>"),
@@ -214,8 +217,11 @@ async fn the_organization_login_is_rendered_themed_escaped_and_usable_without_a_
     assert!(card.contains("name=\"step\" value=\"prompt\""));
     // Themed before any script, with the organization's colours.
     assert!(html.contains(":root{--portico-primary:#0059d6;--portico-page-bg:#eeeeee;"));
-    // It works without a script: no "JavaScript is needed".
+    // It works without a script: no "JavaScript is needed", and the wasm is not
+    // preloaded against the HTML and CSS (the loader fetches it when it runs).
     assert!(!html.contains("<noscript>"));
+    assert!(!html.contains("rel=\"preload\""));
+    assert!(html.contains("import init"));
     // The page still gets its context and strings, to hydrate.
     assert!(html.contains("id=\"portico-context\""));
     assert!(html.contains("id=\"portico-strings\""));
@@ -264,7 +270,10 @@ async fn the_prompt_and_the_personal_login_are_rendered() {
     let r = app.get(&format!("/authorize?{}", query("allow", ""))).await;
     let html = r.text();
     let card = root(&html);
-    assert!(card.contains("Log in to continue to <bdi>App allow</bdi>"), "{card}");
+    assert!(
+        card.contains("Log in to continue to <bdi>App allow</bdi>"),
+        "{card}"
+    );
     assert!(card.contains("Sign in with your organization"));
     assert!(card.contains("name=\"step\" value=\"prompt\""));
     assert!(card.contains("name=\"connection\" value=\"Username-Password-Authentication\""));
@@ -477,4 +486,5 @@ async fn static_files_carry_no_screen() {
         .unwrap()
         .contains("<div id=\"portico-root\"></div>"));
     assert!(html.as_str().unwrap().contains("<noscript>"));
+    assert!(html.as_str().unwrap().contains("rel=\"preload\""));
 }

@@ -171,7 +171,7 @@ export async function newPage(browser, options = {}) {
   const page = await context.newPage();
   const requests = [];
   const problems = [];
-  page.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
+  page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), at: Date.now() }));
   page.on('console', (m) => {
     const text = m.text();
     if (/Content Security Policy|Refused to/i.test(text)) problems.push(`CSP: ${text}`);

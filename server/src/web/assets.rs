@@ -11,7 +11,9 @@ use std::io::Write;
 use std::path::Path;
 
 use axum::body::Bytes;
-use portico_rules::page::{BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, NONCE_PLACEHOLDER};
+use portico_rules::page::{
+    BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, NONCE_PLACEHOLDER, ROOT_ELEMENT_ID,
+};
 
 /// One file of the built page, with its compressed forms.
 pub struct Asset {
@@ -149,6 +151,10 @@ fn canonical(index: &str) -> String {
             &format!("<meta content={BASE_DOMAIN_DEFAULT} name={BASE_DOMAIN_META}>"),
             &format!("<meta name=\"{BASE_DOMAIN_META}\" content=\"{BASE_DOMAIN_DEFAULT}\">"),
         )
+        .replace(
+            &format!("<div id={ROOT_ELEMENT_ID}>"),
+            &format!("<div id=\"{ROOT_ELEMENT_ID}\">"),
+        )
 }
 
 #[cfg(test)]
@@ -156,7 +162,7 @@ mod tests {
     use super::*;
 
     // What trunk 0.21's minifier writes (scripts/build-page.sh, `minify = "on_release"`).
-    const MINIFIED: &str = "<!doctype html><html lang=en><meta charset=utf-8><meta content=localhost name=portico-base-domain><title>Log in</title><link href=/p.css integrity=sha384-x rel=stylesheet><script type=module>import init from '/p.js';</script><link crossorigin href=/p.js rel=modulepreload></head><body></body></html>";
+    const MINIFIED: &str = "<!doctype html><html lang=en><meta charset=utf-8><meta content=localhost name=portico-base-domain><title>Log in</title><link href=/p.css integrity=sha384-x rel=stylesheet><script type=module>import init from '/p.js';</script><link crossorigin href=/p.js rel=modulepreload></head><body><div id=portico-root></div></body></html>";
 
     #[test]
     fn a_minified_page_is_rewritten_like_a_plain_one() {
@@ -172,6 +178,9 @@ mod tests {
             "<link href=/p.css integrity=sha384-x rel=stylesheet>"
         );
         assert!(assets.template.contains("</head>"));
+        assert!(assets
+            .template
+            .contains(&format!("<div id=\"{ROOT_ELEMENT_ID}\"></div>")));
         assert!(assets
             .template
             .starts_with("<!doctype html><html lang=\"en\">"));

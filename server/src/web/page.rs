@@ -93,6 +93,10 @@ pub fn render_page(
             body = into_root(&body, &screen);
             // It works without a script: "JavaScript is needed" would be untrue.
             body = without_noscript(&body);
+            // The screen paints and works from the HTML and CSS alone; the wasm must
+            // not take their bandwidth (or a script-less visitor's at all). The
+            // loader fetches it when it runs.
+            body = without_wasm_preload(&body);
         }
         let mut head = format!(
             "<script type=\"application/json\" id=\"{STRINGS_ELEMENT_ID}\" {LANGUAGES_ATTRIBUTE}=\"{}\">{}</script><script type=\"application/json\" id=\"{CONTEXT_ELEMENT_ID}\">{}</script>",
@@ -188,6 +192,26 @@ fn without_noscript(body: &str) -> String {
     }
 }
 
+/// `body` without the `<link rel=preload>` of the wasm that Trunk writes.
+fn without_wasm_preload(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("<link ") {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..=start + len];
+        out.push_str(&rest[..start]);
+        let preload = tag.contains("rel=preload") || tag.contains("rel=\"preload\"");
+        if !(preload && tag.contains(".wasm")) {
+            out.push_str(tag);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The theme the page would set on the document root (`theme::apply`), as a nonce'd
 /// `<style>`: the organization login wears the organization's colours, every other
 /// screen the default theme.
@@ -215,4 +239,19 @@ pub fn with_base_domain(html: &str, config: &Config) -> String {
         &format!("<meta name=\"{BASE_DOMAIN_META}\" content=\"{BASE_DOMAIN_DEFAULT}\">"),
         &format!("<meta name=\"{BASE_DOMAIN_META}\" content=\"{base_domain}\">"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_wasm_preload_goes() {
+        let head = "<link href=/p.css rel=stylesheet><link crossorigin href=/p.js rel=modulepreload><link as=fetch crossorigin href=/p_bg.wasm integrity=sha384-x rel=preload type=application/wasm></head>";
+        assert_eq!(
+            without_wasm_preload(head),
+            "<link href=/p.css rel=stylesheet><link crossorigin href=/p.js rel=modulepreload></head>"
+        );
+        assert_eq!(without_wasm_preload("<p>no links</p>"), "<p>no links</p>");
+    }
 }
