@@ -514,6 +514,7 @@ pub fn App() -> impl IntoView {
         for f in LATER.with(|l| l.borrow_mut().take()).into_iter().flatten() {
             f();
         }
+        browser::hide_already_failed();
     });
     card::page(page.card, page.live, on)
 }

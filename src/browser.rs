@@ -76,6 +76,27 @@ pub fn hide_failed(ev: web_sys::ErrorEvent) {
     }
 }
 
+/// Hides the page's images that failed before the script could hear it (the
+/// server rendered them, SPEC §10): as `hide_failed` would have.
+pub fn hide_already_failed() {
+    let Some(images) = window()
+        .document()
+        .and_then(|d| d.query_selector_all("img").ok())
+    else {
+        return;
+    };
+    for i in 0..images.length() {
+        if let Some(image) = images
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlImageElement>().ok())
+        {
+            if image.complete() && image.natural_width() == 0 {
+                let _ = image.set_attribute("hidden", "");
+            }
+        }
+    }
+}
+
 /// Puts `?{query}` in the address bar as a new history entry, keeping the path.
 pub fn push_query(query: &str) {
     let url = if query.is_empty() {

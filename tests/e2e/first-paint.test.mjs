@@ -214,3 +214,17 @@ test('typed before the wasm arrives: text, caret and focus survive hydration, th
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a logo that failed before the wasm arrived gives way to the initial once it has', async () => {
+  const { page, problems, context, release } = await held(url('demo-require-prompt', '&organization=globex'));
+  await context.route(/\/demo\/logos\//, (route) => route.abort('failed'));
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.locator('.card__title').waitFor();
+  await page.waitForFunction(() => document.querySelector('.logo__img').complete);
+  release();
+  await ready(page);
+  await page.locator('.logo__initial').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('.logo__img').isVisible(), false, 'no broken image');
+  assert.deepEqual(problems.filter((p) => !/ERR_FAILED|logos/.test(p)), []);
+  await context.close();
+});

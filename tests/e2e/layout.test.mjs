@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { startWorld, launchBrowser, newPage, authorizeQuery, shot } from './harness.mjs';
+import { startWorld, launchBrowser, newPage, authorizeQuery, shot, ready } from './harness.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -153,9 +153,11 @@ test('a logo that fails to load: the initial on the primary colour, no broken im
   const { page, problems, context } = await newPage(browser, { viewport: PHONE, ...PHONE_CONTEXT });
   // The logo's host answers only when the test lets it, and then with an error.
   await context.route('https://cdn.unreachable.test/**', async (route) => { await held; await route.abort('failed'); });
-  await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=brokenlogo')}`);
+  // The held logo holds the load event back: the page is there before it.
+  await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=brokenlogo')}`, { waitUntil: 'domcontentloaded' });
   const heading = page.getByRole('heading', { name: 'Log in to zenith Labs to continue to Portico Demo' });
   await heading.waitFor();
+  await ready(page);
   const top = () => heading.evaluate((h) => h.getBoundingClientRect().top);
   const before = await top();
   release();
