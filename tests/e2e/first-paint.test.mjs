@@ -228,3 +228,61 @@ test('a logo that failed before the wasm arrived gives way to the initial once i
   assert.deepEqual(problems.filter((p) => !/ERR_FAILED|logos/.test(p)), []);
   await context.close();
 });
+
+/** The root before and after the wasm, on the page a form posted before it arrived. */
+async function hydratesAfterPost(page, release, snapshot, problems) {
+  const before = await snapshot();
+  release();
+  await ready(page);
+  await page.waitForTimeout(200);
+  const after = await snapshot();
+  assert.equal(after.html, before.html, 'hydrating changed nothing in the DOM');
+  assert.deepEqual(after.boxes, before.boxes, 'nothing moved');
+  assert.deepEqual(await page.evaluate(() => window.__shifts), []);
+  assert.deepEqual(problems, []);
+}
+
+test('hydration of the prompt the server answered a form with: the refused name', async () => {
+  const { page, problems, context, release, snapshot } = await held(url('demo-require-prompt'));
+  const field = page.getByLabel('Organization name or email');
+  await field.fill('Acme Corp');
+  // Enter before the wasm: the browser posts the form, the server answers 422.
+  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), field.press('Enter')]);
+  await page.getByText("Organization names use only lowercase letters, digits, '_' and '-'.").waitFor();
+  await hydratesAfterPost(page, release, snapshot, problems);
+  assert.equal(await field.inputValue(), 'Acme Corp');
+  // From here the script answers: a good name looks up without a POST.
+  await field.fill('globex');
+  await field.press('Enter');
+  await page.getByRole('heading', { name: 'Log in to Globex to continue to Portico Demo' }).waitFor();
+  await context.close();
+});
+
+test('hydration of the prompt the server answered a form with: discovery\'s choices', async () => {
+  const { api } = world.portico;
+  const conn = await api('POST', '/connections', {
+    body: { name: 'shared-sso', strategy: 'okta', display_name: 'Shared SSO', options: { domain_aliases: ['shared.test'] } },
+    scopes: 'create:connections',
+  });
+  assert.equal(conn.status, 201, JSON.stringify(conn.body));
+  for (const [name, display_name] of [['north', 'North Wing'], ['south', 'South Wing']]) {
+    const r = await api('POST', '/organizations', {
+      body: { name, display_name, enabled_connections: [{ connection_id: conn.body.id }] },
+      scopes: 'create:organizations create:organization_connections',
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const { page, problems, context, release, snapshot } = await held(url('demo-require-prompt'));
+  const field = page.getByLabel('Organization name or email');
+  await field.fill('jane@shared.test');
+  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), field.press('Enter')]);
+  await page.getByRole('button', { name: 'South Wing' }).waitFor();
+  await hydratesAfterPost(page, release, snapshot, problems);
+  // The script now answers the choice: South, with the email as login_hint.
+  await page.getByRole('button', { name: 'South Wing' }).click();
+  await page.waitForURL(/\/interaction\//);
+  const got = world.provider.received.at(-1);
+  assert.equal(got.get('organization'), await world.portico.orgId('south'));
+  assert.equal(got.get('login_hint'), 'jane@shared.test');
+  await context.close();
+});
