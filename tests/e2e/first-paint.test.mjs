@@ -167,6 +167,24 @@ async function held(target, options = {}) {
   return { ...p, release, snapshot };
 }
 
+/**
+ * Releases the held wasm and checks that hydrating the server's screen changed
+ * nothing: the root's HTML, every element's box, no layout shift since the first
+ * paint, no console error.
+ */
+async function hydratesUnchanged({ page, release, snapshot, problems }) {
+  const before = await snapshot();
+  assert.ok(before.html.startsWith('<main'), 'the server rendered the screen');
+  release();
+  await ready(page);
+  await page.waitForTimeout(200);
+  const after = await snapshot();
+  assert.equal(after.html, before.html, 'hydrating changed nothing in the DOM');
+  assert.deepEqual(after.boxes, before.boxes, 'nothing moved');
+  assert.deepEqual(await page.evaluate(() => window.__shifts), [], 'CLS 0 from the first paint through hydration');
+  assert.deepEqual(problems, []);
+}
+
 for (const [row, client, extra, heading, options] of [
   ['the prompt', 'demo-require-prompt', '', 'Enter your organization', {}],
   ['the prompt, an unknown organization', 'demo-require-prompt', '&organization=nope', 'Enter your organization', {}],
@@ -178,16 +196,7 @@ for (const [row, client, extra, heading, options] of [
     const { page, problems, context, release, snapshot } = await held(url(client, extra), options);
     if (heading) await page.getByRole('heading', { name: heading }).waitFor();
     else await page.locator('.card__title').waitFor();
-    const before = await snapshot();
-    assert.ok(before.html.startsWith('<main'), 'the server rendered the screen');
-    release();
-    await ready(page);
-    await page.waitForTimeout(200);
-    const after = await snapshot();
-    assert.equal(after.html, before.html, 'hydrating changed nothing in the DOM');
-    assert.deepEqual(after.boxes, before.boxes, 'nothing moved');
-    assert.deepEqual(await page.evaluate(() => window.__shifts), [], 'CLS 0 from the first paint through hydration');
-    assert.deepEqual(problems, []);
+    await hydratesUnchanged({ page, release, snapshot, problems });
     await context.close();
   });
 }
@@ -229,19 +238,6 @@ test('a logo that failed before the wasm arrived gives way to the initial once i
   await context.close();
 });
 
-/** The root before and after the wasm, on the page a form posted before it arrived. */
-async function hydratesAfterPost(page, release, snapshot, problems) {
-  const before = await snapshot();
-  release();
-  await ready(page);
-  await page.waitForTimeout(200);
-  const after = await snapshot();
-  assert.equal(after.html, before.html, 'hydrating changed nothing in the DOM');
-  assert.deepEqual(after.boxes, before.boxes, 'nothing moved');
-  assert.deepEqual(await page.evaluate(() => window.__shifts), []);
-  assert.deepEqual(problems, []);
-}
-
 test('hydration of the prompt the server answered a form with: the refused name', async () => {
   const { page, problems, context, release, snapshot } = await held(url('demo-require-prompt'));
   const field = page.getByLabel('Organization name or email');
@@ -249,7 +245,7 @@ test('hydration of the prompt the server answered a form with: the refused name'
   // Enter before the wasm: the browser posts the form, the server answers 422.
   await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), field.press('Enter')]);
   await page.getByText("Organization names use only lowercase letters, digits, '_' and '-'.").waitFor();
-  await hydratesAfterPost(page, release, snapshot, problems);
+  await hydratesUnchanged({ page, release, snapshot, problems });
   assert.equal(await field.inputValue(), 'Acme Corp');
   // From here the script answers: a good name looks up without a POST.
   await field.fill('globex');
@@ -277,7 +273,7 @@ test('hydration of the prompt the server answered a form with: discovery\'s choi
   await field.fill('jane@shared.test');
   await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), field.press('Enter')]);
   await page.getByRole('button', { name: 'South Wing' }).waitFor();
-  await hydratesAfterPost(page, release, snapshot, problems);
+  await hydratesUnchanged({ page, release, snapshot, problems });
   // The script now answers the choice: South, with the email as login_hint.
   await page.getByRole('button', { name: 'South Wing' }).click();
   await page.waitForURL(/\/interaction\//);
