@@ -351,6 +351,10 @@ async fn the_prompt_posted_without_a_script_is_answered_as_the_page_answers_it()
     let big = "x".repeat(40_000);
     let r = post(&app, "/authorize", &[("query", &q), ("organization", &big)]).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        r.text(),
+        "This form is larger than 32 KB, which no form of this page can be."
+    );
 }
 
 #[tokio::test]

@@ -38,7 +38,7 @@ pub async fn submit(
     body: Bytes,
 ) -> Response {
     if body.len() > MAX_FORM {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response_with(&state);
+        return too_large(&state);
     }
     let form = parse_query(&String::from_utf8_lossy(&body));
     let field = |name: &str| {
@@ -63,22 +63,19 @@ pub async fn submit(
     posted.next(&posted.req)
 }
 
-/// Answers a bare status with the headers of a page.
-trait IntoResponseWith {
-    fn into_response_with(self, state: &AppState) -> Response;
-}
-
-impl IntoResponseWith for StatusCode {
-    fn into_response_with(self, state: &AppState) -> Response {
-        let mut res = axum::response::IntoResponse::into_response(self);
-        super::shell::html_headers(
-            res.headers_mut(),
-            &super::shell::new_nonce(),
-            &state.config,
-            true,
-        );
-        res
-    }
+/// 413, with the headers of a page and a sentence saying why.
+fn too_large(state: &AppState) -> Response {
+    let mut res = axum::response::IntoResponse::into_response((
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "This form is larger than 32 KB, which no form of this page can be.",
+    ));
+    super::shell::html_headers(
+        res.headers_mut(),
+        &super::shell::new_nonce(),
+        &state.config,
+        true,
+    );
+    res
 }
 
 /// One posted form.
