@@ -36,11 +36,22 @@ async fn organizations(state: &AppState, query: Option<String>) -> ApiResult<Dis
             "Email discovery is not enabled for this client.",
         ));
     }
-    let organizations = match email_domain(email) {
-        Some(domain) => state.db.organizations_for_domain(&domain).await?,
-        None => Vec::new(),
-    };
-    Ok(Discovered { organizations })
+    Ok(Discovered {
+        organizations: for_email(state, email).await?,
+    })
+}
+
+/// The organizations whose connections claim the domain of `email` (none for text
+/// without a domain): what this endpoint answers, and what the prompt posted without
+/// JavaScript continues with (`web::form`).
+pub async fn for_email(
+    state: &AppState,
+    email: &str,
+) -> crate::store::StoreResult<Vec<DiscoveredOrganization>> {
+    match email_domain(email) {
+        Some(domain) => state.db.organizations_for_domain(&domain).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 pub async fn discover(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {

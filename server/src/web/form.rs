@@ -12,7 +12,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use portico::screens;
-use portico_rules::directory::email_domain;
 use portico_rules::flow::{after_prompt, read_prompt, PromptEntry};
 use portico_rules::url::parse_query;
 use portico_rules::{
@@ -24,6 +23,7 @@ use super::entry::{context_for, host_names_organization, redirect_with, without_
 use super::lang;
 use super::page::{render_page, First, Posted};
 use super::shell::unavailable_page;
+use crate::login::discover;
 use crate::state::AppState;
 
 /// The longest form the page can post: a request's query (a few KB at most) and a
@@ -138,8 +138,9 @@ impl Posting<'_> {
         let Some(input) = input else {
             return self.render(&ctx, String::new(), None, Vec::new(), StatusCode::OK);
         };
-        let t = &lang::for_request(&self.state.config, self.req.get("ui_locales"), self.headers)
-            .strings;
+        let language =
+            lang::for_request(&self.state.config, self.req.get("ui_locales"), self.headers);
+        let t = &language.strings;
         // One of the organizations discovery offered, with the email still typed.
         if let Some(choice) = choice {
             let Ok(name) = OrganizationName::parse(choice) else {
@@ -161,28 +162,14 @@ impl Posting<'_> {
         match read_prompt(input, ctx.client.discovers_by_email()) {
             PromptEntry::Name(name) => self.next(&after_prompt(&self.req, name.as_str(), None)),
             PromptEntry::Invalid(e) => refused(e.in_language(t)),
-            PromptEntry::Email(email) => {
-                let found = match email_domain(&email) {
-                    Some(domain) => self.state.db.organizations_for_domain(&domain).await,
-                    None => Ok(Vec::new()),
-                };
-                match found {
-                    Err(_) => unavailable_page(
-                        self.state,
-                        lang::for_request(
-                            &self.state.config,
-                            self.req.get("ui_locales"),
-                            self.headers,
-                        ),
-                        self.headers,
-                    ),
-                    Ok(found) if found.is_empty() => refused(t.invalid_organization().to_owned()),
-                    Ok(found) if found.len() == 1 => {
-                        self.next(&after_prompt(&self.req, &found[0].name, Some(&email)))
-                    }
-                    Ok(found) => self.render(&ctx, input.to_owned(), None, found, StatusCode::OK),
+            PromptEntry::Email(email) => match discover::for_email(self.state, &email).await {
+                Err(_) => unavailable_page(self.state, language, self.headers),
+                Ok(found) if found.is_empty() => refused(t.invalid_organization().to_owned()),
+                Ok(found) if found.len() == 1 => {
+                    self.next(&after_prompt(&self.req, &found[0].name, Some(&email)))
                 }
-            }
+                Ok(found) => self.render(&ctx, input.to_owned(), None, found, StatusCode::OK),
+            },
         }
     }
 
