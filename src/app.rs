@@ -265,40 +265,41 @@ impl Page {
                 continue_to(["/authorize?", &req.to_query()].concat());
                 screens::returning(&ctx, t)
             }
-            Screen::Prompt { invalid } => {
-                self.live
-                    .error
-                    .set(invalid.then(|| t.invalid_organization().to_owned()));
-                self.live.choices.set(Vec::new());
-                let remembered = self.live.remembered;
-                later(move || {
-                    remembered.set(browser::remembered_organization().map(|(_, label)| label))
-                });
-                match screens::for_screen(&req, &ctx, &screen, host_organization().is_some(), t) {
-                    Some(card) => card,
-                    None => return self.problem(screens::failure(LookupError::Malformed, t)),
-                }
-            }
-            Screen::PersonalLogin { .. } | Screen::OrganizationLogin { .. } => {
+            Screen::Prompt { .. }
+            | Screen::PersonalLogin { .. }
+            | Screen::OrganizationLogin { .. } => {
                 let Some(card) =
                     screens::for_screen(&req, &ctx, &screen, host_organization().is_some(), t)
                 else {
                     return self.problem(screens::failure(LookupError::Malformed, t));
                 };
-                if let Screen::OrganizationLogin { auto_redirect } = screen {
-                    with_organization = true;
-                    branding = ctx.organization.as_ref().and_then(|o| o.branding.as_ref());
-                    // Redirect at once, but only the first time this history entry is
-                    // shown: coming back (bfcache or a fresh load) shows the buttons.
-                    if let Some(name) = auto_redirect {
-                        let (req, ctx) = (req.clone(), ctx.clone());
+                branding = screens::branding(&ctx, &screen);
+                match screen {
+                    Screen::Prompt { .. } => {
+                        self.live.error.set(screens::prompt_error(&screen, t));
+                        self.live.choices.set(Vec::new());
+                        let remembered = self.live.remembered;
                         later(move || {
-                            if !browser::was_auto_redirected() {
-                                browser::mark_auto_redirected();
-                                Self::continue_with(&req, &ctx, true, &name, None);
-                            }
+                            remembered
+                                .set(browser::remembered_organization().map(|(_, label)| label))
                         });
                     }
+                    Screen::OrganizationLogin { auto_redirect } => {
+                        with_organization = true;
+                        // Redirect at once, but only the first time this history entry
+                        // is shown: coming back (bfcache or a fresh load) shows the
+                        // buttons.
+                        if let Some(name) = auto_redirect {
+                            let (req, ctx) = (req.clone(), ctx.clone());
+                            later(move || {
+                                if !browser::was_auto_redirected() {
+                                    browser::mark_auto_redirected();
+                                    Self::continue_with(&req, &ctx, true, &name, None);
+                                }
+                            });
+                        }
+                    }
+                    _ => {}
                 }
                 card
             }

@@ -5,7 +5,7 @@ use portico_rules::authorize::Choice;
 use portico_rules::flow::PageError;
 use portico_rules::i18n::Strings;
 use portico_rules::{
-    AuthorizeRequest, ConnectionKind, LoginContext, OrganizationUsage, PublicConnection,
+    AuthorizeRequest, Branding, ConnectionKind, LoginContext, OrganizationUsage, PublicConnection,
     PublicOrganization, Screen,
 };
 
@@ -40,6 +40,21 @@ pub fn for_screen(
         }
         Screen::Error(_) | Screen::ErrorRedirect(_) | Screen::ErrorPost { .. } => return None,
     })
+}
+
+/// The prompt's error as `screen` first shows it: the organization the request named
+/// was not found. The page and the server's first paint start from the same one.
+pub fn prompt_error(screen: &Screen, t: &Strings) -> Option<String> {
+    matches!(screen, Screen::Prompt { invalid: true }).then(|| t.invalid_organization().to_owned())
+}
+
+/// The branding `screen` wears: the organization's on its login, none elsewhere (the
+/// default theme).
+pub fn branding<'a>(ctx: &'a LoginContext, screen: &Screen) -> Option<&'a Branding> {
+    match screen {
+        Screen::OrganizationLogin { .. } => ctx.organization.as_ref()?.branding.as_ref(),
+        _ => None,
+    }
 }
 
 /// Where continuing with `connection` leads (`AuthorizeRequest::forward`): with the
@@ -578,5 +593,36 @@ mod tests {
         let problem = problem(portico_rules::flow::PageError::UnknownClient, &en());
         assert_eq!(problem.role, Some("alert"));
         assert!(problem.action.is_none() && problem.connections.is_empty());
+    }
+
+    // The page and the server's first paint start a screen from these (SPEC §10).
+    #[test]
+    fn only_the_organization_login_wears_branding_and_only_an_unknown_name_errs() {
+        let mut ctx = context(false, Vec::new());
+        ctx.organization = Some(organization(Some("https://cdn.test/l.png")));
+        let login = Screen::OrganizationLogin {
+            auto_redirect: None,
+        };
+        assert_eq!(
+            branding(&ctx, &login),
+            ctx.organization.as_ref().unwrap().branding.as_ref()
+        );
+        assert!(branding(
+            &ctx,
+            &Screen::PersonalLogin {
+                offer_organization: true
+            }
+        )
+        .is_none());
+        assert!(branding(&ctx, &Screen::Prompt { invalid: true }).is_none());
+        assert_eq!(
+            prompt_error(&Screen::Prompt { invalid: true }, &en()).as_deref(),
+            Some("The organization you entered is invalid")
+        );
+        assert_eq!(
+            prompt_error(&Screen::Prompt { invalid: false }, &en()),
+            None
+        );
+        assert_eq!(prompt_error(&login, &en()), None);
     }
 }

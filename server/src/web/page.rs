@@ -145,8 +145,7 @@ fn first_screen(
     if enabled.len() > 1 {
         card.languages = i18n::menu_html(t.language_menu(), language.tag, enabled, query);
     }
-    let mut error = matches!(first.screen, Screen::Prompt { invalid: true })
-        .then(|| t.invalid_organization().to_owned());
+    let mut error = screens::prompt_error(&first.screen, t);
     let mut choices = Vec::new();
     if let Some(posted) = &first.posted {
         if let Some(prompt) = card.prompt.as_mut() {
@@ -216,15 +215,7 @@ fn without_wasm_preload(body: &str) -> String {
 /// `<style>`: the organization login wears the organization's colours, every other
 /// screen the default theme.
 fn theme_style(first: &First, nonce: &str) -> String {
-    let colors = match first.screen {
-        Screen::OrganizationLogin { .. } => first
-            .ctx
-            .organization
-            .as_ref()
-            .and_then(|o| o.branding.as_ref())
-            .and_then(|b| b.colors.as_ref()),
-        _ => None,
-    };
+    let colors = screens::branding(first.ctx, &first.screen).and_then(|b| b.colors.as_ref());
     let declarations: String = Theme::root_properties(colors)
         .iter()
         .filter(|(_, value)| !value.is_empty())
