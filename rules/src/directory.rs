@@ -8,6 +8,10 @@ use crate::name::OrganizationName;
 
 /// At most this many enabled connections per organization.
 pub const MAX_ENABLED_CONNECTIONS: usize = 10;
+
+/// The most connections a personal login shows (SPEC §3): the public context lists at
+/// most these, in name order.
+pub const MAX_PERSONAL_CONNECTIONS: usize = 20;
 /// At most this many metadata keys per organization.
 pub const MAX_METADATA_KEYS: usize = 25;
 /// Longest metadata key or value, in characters.

@@ -15,6 +15,9 @@ pub enum PageError {
     RedirectUriNotAllowed,
     PostLoginPromptUnsupported,
     RepeatedParameter,
+    /// The query crossed one of `query`'s bounds (its length, its parameters, a
+    /// name's or a value's length).
+    RequestTooLarge,
 }
 
 impl PageError {
@@ -24,9 +27,9 @@ impl PageError {
             PageError::MissingClientId | PageError::UnknownClient => {
                 t.problem_unknown_application()
             }
-            PageError::RedirectUriNotAllowed | PageError::RepeatedParameter => {
-                t.problem_unusable_link()
-            }
+            PageError::RedirectUriNotAllowed
+            | PageError::RepeatedParameter
+            | PageError::RequestTooLarge => t.problem_unusable_link(),
             PageError::PostLoginPromptUnsupported => t.problem_unsupported_setup(),
         }
     }
@@ -44,6 +47,7 @@ impl PageError {
                 &[("parameter", "redirect_uri")],
             ),
             PageError::RepeatedParameter => t.problem_repeated_parameter().to_owned(),
+            PageError::RequestTooLarge => t.problem_request_too_large().to_owned(),
             PageError::PostLoginPromptUnsupported => fill(
                 t.problem_post_login_prompt(),
                 &[
@@ -94,9 +98,10 @@ pub fn resolve_login_screen(
     ctx: &LoginContext,
 ) -> Screen {
     // RFC 6749 §3.1: a parameter must not appear twice. Never redirected anywhere:
-    // which of the two values would be the application's?
-    if req.repeats_a_parameter() {
-        return Screen::Error(PageError::RepeatedParameter);
+    // which of the two values would be the application's? Nor is a request over the
+    // query's bounds: it was never read.
+    if let Some(refused) = req.refusal() {
+        return Screen::Error(refused);
     }
     if req.client_id().is_none() {
         return Screen::Error(PageError::MissingClientId);

@@ -43,39 +43,41 @@ pub fn autonym(tag: &str) -> &str {
         .map_or(tag, |i| AUTONYMS[i])
 }
 
-/// The query `query` (with or without its `?`) with `ui_locales` set to `tag`: every
-/// other parameter stays byte for byte, in its place; `ui_locales` (each copy of it)
-/// goes, and the new one ends the query. The language menu's links (SPEC §9): the
-/// screen reloads in `tag`, and the authorization server continues in it.
-pub fn with_ui_locales(query: &str, tag: &str) -> String {
-    let mut out: Vec<&str> = query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty() && p.split('=').next() != Some("ui_locales"))
-        .collect();
-    let last = ["ui_locales=", tag].concat();
-    out.push(&last);
-    out.join("&")
-}
-
 /// The language menu (SPEC §9) as HTML, named `label`: the current language's name
-/// opens the enabled languages, each named in itself and a real link to this address
-/// (`query`, on the same path) with `ui_locales` set to it, so it works as a link everywhere
-/// (new tab, no script). Everything from the address is escaped.
+/// opens the enabled languages, each named in itself. The menu is one small GET form
+/// to this address: the request (`query`, read within `query::read`'s bounds) once, as
+/// hidden fields, every parameter but `ui_locales`; each language is a button that
+/// submits it with `ui_locales` set to its tag. So the screen reloads in that language
+/// (and the authorization server continues in it) with or without a script, and the
+/// menu carries the request once, not once per language. Everything from the address
+/// is escaped.
+///
+/// A browser submits the fields form-encoded: each value reaches the server the same
+/// after one decode, but for line breaks, which HTML form submission writes as CRLF
+/// (no parameter of an OAuth request may hold one, RFC 6749 Appendix A).
 pub fn menu_html(label: &str, current: &str, enabled: &[&str], query: &str) -> String {
-    use crate::page::escape_html;
-    // Each link is this address (a query alone keeps the path) with `ui_locales=`
-    // moved to the end, then its tag.
-    let base = escape_html(&["?", &with_ui_locales(query, "")].concat());
+    use crate::page::{escape_attribute, escape_html};
     let mut html = String::from("<nav class=\"languages\" aria-label=\"");
     html.push_str(&escape_html(label));
     html.push_str("\"><details><summary class=\"languages__current\">");
     html.push_str(autonym(current));
-    html.push_str("</summary><ul class=\"languages__list\">");
+    html.push_str("</summary><form method=\"get\">");
+    let pairs = crate::query::read(query).unwrap_or_default();
+    for (name, value) in pairs.iter().filter(|(name, _)| name != "ui_locales") {
+        for part in [
+            "<input type=\"hidden\" name=\"",
+            &escape_attribute(name),
+            "\" value=\"",
+            &escape_attribute(value),
+            "\">",
+        ] {
+            html.push_str(part);
+        }
+    }
+    html.push_str("<ul class=\"languages__list\">");
     for tag in enabled {
         for part in [
-            "<li><a href=\"",
-            &base,
+            "<li><button class=\"link\" name=\"ui_locales\" value=\"",
             tag,
             "\" lang=\"",
             tag,
@@ -85,12 +87,12 @@ pub fn menu_html(label: &str, current: &str, enabled: &[&str], query: &str) -> S
                 "\">"
             },
             autonym(tag),
-            "</a></li>",
+            "</button></li>",
         ] {
             html.push_str(part);
         }
     }
-    html.push_str("</ul></details></nav>");
+    html.push_str("</ul></form></details></nav>");
     html
 }
 
@@ -425,6 +427,7 @@ strings!(
         error_malformed, error_unknown_client, problem_unknown_application,
         problem_unusable_link, problem_unsupported_setup, problem_missing_client_id,
         problem_unknown_client, problem_unregistered_callback, problem_repeated_parameter,
+        problem_request_too_large,
         problem_post_login_prompt, unavailable_title, unavailable, handoff_title,
         handoff_intro, callback_title, callback_intro, javascript_needed,
     }
@@ -516,23 +519,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_menu_sets_ui_locales_and_keeps_every_other_byte() {
-        let q = "?client_id=app&state=a%2Bb%3D%3D&nonce=n-1&ui_locales=de%20fr&code_challenge=Xy_-9&redirect_uri=https%3A%2F%2Fapp.test%2Fcb";
-        assert_eq!(
-            with_ui_locales(q, "ja"),
-            "client_id=app&state=a%2Bb%3D%3D&nonce=n-1&code_challenge=Xy_-9&redirect_uri=https%3A%2F%2Fapp.test%2Fcb&ui_locales=ja"
-        );
-        // Every copy goes (a repeated one is the flow table's error, not the menu's);
-        // a parameter that only starts with the name stays.
-        assert_eq!(
-            with_ui_locales("ui_locales=fr&a=1&ui_locales&ui_locales_x=2", "he"),
-            "a=1&ui_locales_x=2&ui_locales=he"
-        );
-        assert_eq!(with_ui_locales("", "ar"), "ui_locales=ar");
-        assert_eq!(with_ui_locales("?", "ar"), "ui_locales=ar");
-    }
-
     #[cfg(feature = "serde")]
     #[test]
     fn a_language_file_reads_into_strings_or_says_what_is_wrong() {
@@ -554,21 +540,46 @@ mod tests {
     }
 
     #[test]
-    fn the_menu_links_each_language_and_escapes_the_address() {
+    fn the_menu_carries_the_request_once_and_escapes_it() {
         let html = menu_html(
             "Langue",
             "fr",
             &["en", "fr", "ar"],
-            "?client_id=a&state=\"><script>x</script>",
+            "?client_id=a&state=%22%3E%3Cscript%3Ex%3C%2Fscript%3E%26%27&ui_locales=de+fr&nonce=n+1",
         );
         assert_eq!(
             html,
-            "<nav class=\"languages\" aria-label=\"Langue\"><details><summary class=\"languages__current\">Français</summary><ul class=\"languages__list\">\
-             <li><a href=\"?client_id=a&amp;state=&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;ui_locales=en\" lang=\"en\">English</a></li>\
-             <li><a href=\"?client_id=a&amp;state=&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;ui_locales=fr\" lang=\"fr\" aria-current=\"true\">Français</a></li>\
-             <li><a href=\"?client_id=a&amp;state=&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;ui_locales=ar\" lang=\"ar\">العربية</a></li>\
-             </ul></details></nav>"
+            "<nav class=\"languages\" aria-label=\"Langue\"><details><summary class=\"languages__current\">Français</summary><form method=\"get\">\
+             <input type=\"hidden\" name=\"client_id\" value=\"a\">\
+             <input type=\"hidden\" name=\"state\" value=\"&quot;><script>x</script>&amp;'\">\
+             <input type=\"hidden\" name=\"nonce\" value=\"n 1\">\
+             <ul class=\"languages__list\">\
+             <li><button class=\"link\" name=\"ui_locales\" value=\"en\" lang=\"en\">English</button></li>\
+             <li><button class=\"link\" name=\"ui_locales\" value=\"fr\" lang=\"fr\" aria-current=\"true\">Français</button></li>\
+             <li><button class=\"link\" name=\"ui_locales\" value=\"ar\" lang=\"ar\">العربية</button></li>\
+             </ul></form></details></nav>"
         );
+    }
+
+    // The issue's measure: a 60 KB query once came back as ~1 MB of HTML, the menu
+    // repeating it once per language. Now the request is in the menu once, so the
+    // menu grows by at most twice what the query grows (an escaped `"` is six bytes,
+    // sent as `%22`, three).
+    #[test]
+    fn the_menu_grows_with_the_request_not_with_the_languages() {
+        let all = SHIPPED;
+        let empty = menu_html("Language", "en", all, "").len();
+        let worst = ["state=", &"%22".repeat(crate::query::MAX_VALUE_BYTES / 3)].concat();
+        let big = menu_html("Language", "en", all, &worst).len();
+        assert!(
+            big - empty <= 2 * worst.len() + 64,
+            "{} bytes of query made the menu {} bytes larger",
+            worst.len(),
+            big - empty
+        );
+        // Over the query's bounds, the menu carries nothing of it.
+        let over = "a".repeat(crate::query::MAX_QUERY_BYTES + 1);
+        assert_eq!(menu_html("Language", "en", all, &over).len(), empty);
     }
 
     #[test]

@@ -82,13 +82,27 @@ pub fn origin(url: &str) -> Option<&str> {
 /// Longest logo or icon URL (SPEC §1).
 pub const MAX_URL_LEN: usize = 2048;
 
+/// Whether an image URL may be `http://` to a loopback host (`localhost`,
+/// `*.localhost`, `127.0.0.1`): the one exception browsers make for secure contexts,
+/// since such a URL never leaves the user's machine. The demo's logos are served so;
+/// a production directory stores `https://` only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageUrls {
+    HttpsOnly,
+    AlsoLoopback,
+}
+
 /// The rule for tenant-supplied image URLs: absolute `https://`, a plain DNS host (an
 /// optional port), no userinfo, no backslash, no whitespace or control characters,
 /// at most 2048 bytes. Stricter than browsers on purpose: every value it accepts means
-/// the same thing to every parser. One exception, the one browsers make for secure
-/// contexts: `http://` to a loopback host (`localhost`, `*.localhost`, `127.0.0.1`),
-/// which never leaves the user's machine (local development, the demo).
+/// the same thing to every parser.
 pub fn validate_https_url(s: &str) -> Result<(), &'static str> {
+    validate_image_url(s, ImageUrls::HttpsOnly)
+}
+
+/// `validate_https_url`, and with `ImageUrls::AlsoLoopback` also `http://` to a
+/// loopback host.
+pub fn validate_image_url(s: &str, allowed: ImageUrls) -> Result<(), &'static str> {
     if s.len() > MAX_URL_LEN {
         return Err("must be at most 2048 characters");
     }
@@ -133,19 +147,26 @@ pub fn validate_https_url(s: &str) -> Result<(), &'static str> {
         && host[host.len() - 9..].eq_ignore_ascii_case("localhost")
         && (host.len() == 9 || host.as_bytes()[host.len() - 10] == b'.');
     let loopback = under_localhost || host == "127.0.0.1";
-    if loopback_only && !loopback {
+    if loopback_only && !(loopback && allowed == ImageUrls::AlsoLoopback) {
         return Err("must be an absolute https:// URL");
     }
     Ok(())
 }
 
-/// A URL that passed `validate_https_url`: what tenant logos and icons are made of.
+/// An image URL a page may show: what tenant logos and icons are made of. Read from
+/// a context it may be `http://` to loopback (a demo's directory); written to a
+/// directory, the writer says which (`parse_with`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpsUrl(String);
 
 impl HttpsUrl {
+    /// An image URL to show: https, or http to loopback.
     pub fn parse(s: &str) -> Result<Self, &'static str> {
-        validate_https_url(s)?;
+        Self::parse_with(s, ImageUrls::AlsoLoopback)
+    }
+
+    pub fn parse_with(s: &str, allowed: ImageUrls) -> Result<Self, &'static str> {
+        validate_image_url(s, allowed)?;
         Ok(Self(s.to_owned()))
     }
 
@@ -191,6 +212,15 @@ mod tests {
         ] {
             assert!(HttpsUrl::parse(local).is_ok(), "{local}");
         }
+        // Unless only https is allowed: what a production directory stores.
+        for local in ["http://localhost:8080/l.svg", "http://127.0.0.1/l.svg"] {
+            assert_eq!(
+                validate_https_url(local),
+                Err("must be an absolute https:// URL"),
+                "{local}"
+            );
+            assert!(HttpsUrl::parse_with(local, ImageUrls::HttpsOnly).is_err());
+        }
         for remote in [
             "http://notlocalhost/l.svg",
             "http://localhost.evil.test/l.svg",
@@ -199,7 +229,7 @@ mod tests {
             "http://localhost@evil.test/l.svg",
         ] {
             assert_eq!(
-                validate_https_url(remote),
+                validate_image_url(remote, ImageUrls::AlsoLoopback),
                 Err(if remote.contains('@') {
                     "must not contain a username or password"
                 } else {
