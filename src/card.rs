@@ -84,22 +84,34 @@ pub enum Act {
 
 /// Where a button leads without JavaScript (SPEC §10); with it, the page does the
 /// button's `Act` instead and the browser's own handling is prevented.
+///
+/// Forms post to the address of the request they belong to, so the request rides in
+/// their `action`, once per form; the screen's buttons share one form
+/// (`Card::request`), so a screen carries its request a fixed number of times
+/// whatever its number of connections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// Nowhere: a button only the script draws or answers (Retry, Continue as).
     Script,
     /// A link to this address.
     Link(String),
-    /// A small form posted to this page for the request `query` (its hidden field
-    /// `query`, and the address it posts to), with one more hidden field; the server
-    /// answers it the way the page would.
-    Post {
+    /// Posts this name and value to the request's address (`Card::request`), which
+    /// the server answers the way the page would: a button of the screen's shared
+    /// form, or for a database connection (with its email field) a form of its own.
+    Post(&'static str, String),
+    /// A small form of its own, posted to the address for the request `query`
+    /// with one hidden field (the way to the prompt: the request without its
+    /// organization).
+    PostTo {
         query: String,
         field: (&'static str, String),
     },
     /// Submits the form it is in with this name and value.
     Submit(&'static str, String),
 }
+
+/// The `id` of the screen's shared form, which its `Target::Post` buttons submit.
+pub const POST_FORM_ID: &str = "portico-post";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Button {
@@ -112,7 +124,7 @@ pub struct Button {
     /// fails to load.
     pub icon_url: Option<String>,
     /// For a database connection: the id and the label of its email field, which
-    /// continues as `login_hint` (a `Target::Post` form's field `email`).
+    /// continues as `login_hint` (the field `email` of its own `Target::Post` form).
     pub email_field: Option<(String, String)>,
     pub target: Target,
     pub act: Act,
@@ -145,8 +157,8 @@ pub struct Note {
 /// The organization prompt's form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
-    /// The request, carried in the form's hidden field `query` so that the server
-    /// can answer the form posted without JavaScript.
+    /// The request, whose address the form posts to so that the server can answer
+    /// it without JavaScript.
     pub query: String,
     pub label: String,
     pub value: String,
@@ -176,6 +188,9 @@ pub struct Card {
     pub footer: Option<Button>,
     /// The language menu's HTML (`language::menu`), at the foot of the card.
     pub languages: String,
+    /// The request (its query) whose address the screen's `Target::Post` buttons
+    /// post to, when any does.
+    pub request: Option<String>,
 }
 
 /// What changes within a screen.
@@ -204,7 +219,8 @@ fn text(parts: Text) -> impl IntoView {
         .collect_view()
 }
 
-fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
+/// `b` as a link or a button; `post_to` is the address `Target::Post` goes to.
+fn button(b: Button, post_to: &str, live: Live, on: Callback<Act>) -> impl IntoView {
     // A custom icon hides the built-in one after it (stylesheet), which comes back if
     // the image fails (`hide_failed`).
     let image = b.icon_url.map(|src| {
@@ -230,19 +246,51 @@ fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
         ev.prevent_default();
         on.run(act)
     };
+    // A form of its own: a database connection's (its email field) or `PostTo`.
+    let own_form = match &b.target {
+        Target::Post(field, value) if b.email_field.is_some() => {
+            Some((post_to.to_owned(), (*field, value.clone())))
+        }
+        Target::PostTo { query, field } => Some((["?", query].concat(), field.clone())),
+        _ => None,
+    };
     // One <button> for all but links, so its code is built once.
-    let (kind, name, value) = match &b.target {
-        Target::Submit(name, value) => ("submit", Some(*name), Some(value.clone())),
-        Target::Post { .. } => ("submit", None, None),
-        _ => ("button", None, None),
+    let (kind, form, name, value) = match &b.target {
+        Target::Submit(name, value) => ("submit", None, Some(*name), Some(value.clone())),
+        Target::Post(name, value) if own_form.is_none() => (
+            "submit",
+            Some(POST_FORM_ID),
+            Some(*name),
+            Some(value.clone()),
+        ),
+        Target::Post(..) | Target::PostTo { .. } => ("submit", None, None, None),
+        _ => ("button", None, None, None),
     };
     let control = move |content| {
         view! {
-            <button type=kind class=b.class name=name value=value disabled=disabled on:click=run>
+            <button type=kind form=form class=b.class name=name value=value disabled=disabled
+                on:click=run>
                 {content}
             </button>
         }
     };
+    if let Some((action, (field, field_value))) = own_form {
+        let database = b.email_field.is_some();
+        let email = b.email_field.map(|(id, label)| {
+            view! {
+                <label class="field__label" for=id.clone()>{label}</label>
+                <input id=id class="field__input" type="email" name="email"
+                    autocomplete="username" inputmode="email"/>
+            }
+        });
+        return Either::Right(Either::Left(view! {
+            <form method="post" action=action class:connection=database
+                class:connection--database=database>
+                <input type="hidden" name=field value=field_value/>
+                {email}{control(content)}
+            </form>
+        }));
+    }
     match b.target {
         Target::Link(href) => Either::Left(view! {
             <a class=b.class href=href aria-disabled=move || disabled().then_some("true")
@@ -250,28 +298,6 @@ fn button(b: Button, live: Live, on: Callback<Act>) -> impl IntoView {
                 {content}
             </a>
         }),
-        Target::Post {
-            query,
-            field: (field, field_value),
-        } => {
-            let action = ["?", &query].concat();
-            let database = b.email_field.is_some();
-            let email = b.email_field.map(|(id, label)| {
-                view! {
-                    <label class="field__label" for=id.clone()>{label}</label>
-                    <input id=id class="field__input" type="email" name="email"
-                        autocomplete="username" inputmode="email"/>
-                }
-            });
-            Either::Right(Either::Left(view! {
-                <form method="post" action=action class:connection=database
-                    class:connection--database=database>
-                    <input type="hidden" name="query" value=query/>
-                    <input type="hidden" name=field value=field_value/>
-                    {email}{control(content)}
-                </form>
-            }))
-        }
         _ => Either::Right(Either::Right(control(content))),
     }
 }
@@ -290,8 +316,8 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
                 let forget = Button::new(vec![fixed(&forget)], "link", Target::Script, Act::Forget);
                 view! {
                     <div class="remembered">
-                        {button(continue_as, live, on)}
-                        {button(forget, live, on)}
+                        {button(continue_as, "", live, on)}
+                        {button(forget, "", live, on)}
                     </div>
                 }
             }))
@@ -312,7 +338,7 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
                     Target::Submit("choice", found.name.clone()),
                     Act::Choose(i),
                 );
-                view! { <li>{button(choose, live, on)}</li> }
+                view! { <li>{button(choose, "", live, on)}</li> }
             })
             .collect_view();
         Fresh(found)
@@ -326,7 +352,6 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
                 ev.prevent_default();
                 on.run(Act::Submit);
             }>
-            <input type="hidden" name="query" value=p.query/>
             <div class="field">
                 <label class="field__label" for="organization">{p.label}</label>
                 <input id="organization" class="field__input" name="organization" type="text"
@@ -358,7 +383,10 @@ pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
         action,
         footer,
         languages,
+        request,
     } = card;
+    let post_to = request.map(|q| ["?", &q].concat());
+    let at = post_to.clone().unwrap_or_default();
     let spinner = loading
         .as_ref()
         .map(|label| view! { <div class="spinner" role="status" aria-label=label.clone()></div> });
@@ -392,17 +420,22 @@ pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
     let connections = (!connections.is_empty()).then(|| {
         let buttons = connections
             .into_iter()
-            .map(|b| button(b, live, on))
+            .map(|b| button(b, &at, live, on))
             .collect_view();
         view! { <div class="connections">{buttons}</div> }
     });
-    let action = action.map(|b| button(b, live, on));
+    let action = action.map(|b| button(b, &at, live, on));
     // A <div>: the footer may hold a form, which a <p> cannot (the parser would
     // close it, and the server's HTML would no longer be the tree that hydrates).
-    let footer = footer.map(|b| view! { <div class="card__footer">{button(b, live, on)}</div> });
+    let footer =
+        footer.map(|b| view! { <div class="card__footer">{button(b, &at, live, on)}</div> });
+    // The screen's shared form: empty, its buttons name it (`form=`) wherever they are.
+    let shared = post_to.map(|action| {
+        view! { <form id=POST_FORM_ID method="post" action=action></form> }
+    });
     view! {
         <div class="card__body" class:card__body--loading=loading role=role>
-            {spinner}{logo}{title}{note}{form}{connections}{action}{footer}
+            {spinner}{logo}{title}{note}{form}{connections}{action}{footer}{shared}
         </div>
         <div inner_html=languages></div>
     }

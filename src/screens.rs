@@ -59,8 +59,8 @@ pub fn branding<'a>(ctx: &'a LoginContext, screen: &Screen) -> Option<&'a Brandi
 
 /// Where continuing with `connection` leads (`AuthorizeRequest::forward`): with the
 /// context's organization when `with_organization` (the organization login), with
-/// `hint` as `login_hint`. A connection's link, the page's click and the server's
-/// answer to a database connection's form all go here.
+/// `hint` as `login_hint`. The page's click and the server's answer to a connection's
+/// button posted without JavaScript both go here.
 pub fn forward(
     req: &AuthorizeRequest,
     ctx: &LoginContext,
@@ -83,7 +83,7 @@ fn to_prompt(req: &AuthorizeRequest, text: &str) -> Button {
     Button::new(
         vec![fixed(text)],
         "link",
-        Target::Post {
+        Target::PostTo {
             query: req.with_organization(None).to_query(),
             field: ("step", "prompt".to_owned()),
         },
@@ -212,8 +212,9 @@ pub fn organization_login(
             ],
         ),
         note: redirecting,
-        connections: connections(req, ctx, true, t),
-        action: signup(req, ctx, true, t),
+        connections: connections(ctx, t),
+        action: signup(ctx, t),
+        request: (!ctx.connections.is_empty()).then(|| req.to_query()),
         // Only where the application's users may see the prompt (never no_prompt).
         footer: ctx
             .client
@@ -241,8 +242,9 @@ pub fn personal_login(
             .connections
             .is_empty()
             .then(|| note(t.no_connections().to_owned(), Some("alert"))),
-        connections: connections(req, ctx, false, t),
+        connections: connections(ctx, t),
         footer: offer_organization.then(|| to_prompt(req, t.sign_in_with_organization())),
+        request: (!ctx.connections.is_empty()).then(|| req.to_query()),
         ..Card::default()
     }
 }
@@ -255,28 +257,16 @@ fn client_logo(ctx: &LoginContext) -> Option<(String, String)> {
 }
 
 /// "Sign up", for the first database connection whose enabled connection allows it
-/// (`is_signup_enabled`).
-fn signup(
-    req: &AuthorizeRequest,
-    ctx: &LoginContext,
-    with_organization: bool,
-    t: &Strings,
-) -> Option<Button> {
+/// (`is_signup_enabled`): continues like its login, with `screen_hint=signup`.
+fn signup(ctx: &LoginContext, t: &Strings) -> Option<Button> {
     let i = ctx
         .connections
         .iter()
         .position(|c| c.kind == ConnectionKind::Database && c.is_signup_enabled)?;
-    let href = forward(
-        &req.for_signup(),
-        ctx,
-        with_organization,
-        &ctx.connections[i].name,
-        None,
-    );
     Some(Button::new(
         vec![fixed(t.sign_up())],
         "link",
-        Target::Link(href),
+        Target::Post("signup", ctx.connections[i].name.clone()),
         Act::SignUp(i),
     ))
 }
@@ -287,13 +277,10 @@ pub fn email_field(connection: &PublicConnection) -> String {
 }
 
 /// One "Continue with {connection}" per connection; a database connection gets an
-/// email field.
-fn connections(
-    req: &AuthorizeRequest,
-    ctx: &LoginContext,
-    with_organization: bool,
-    t: &Strings,
-) -> Vec<Button> {
+/// email field. Without JavaScript each posts its name to the request's address,
+/// which the server answers with the way on (`forward`); a database connection's form
+/// carries the typed email too, which continues as `login_hint`.
+fn connections(ctx: &LoginContext, t: &Strings) -> Vec<Button> {
     ctx.connections
         .iter()
         .enumerate()
@@ -309,16 +296,7 @@ fn connections(
                 icon: Some(icon(c)),
                 icon_url: c.icon_url.as_ref().map(|u| u.as_str().to_owned()),
                 email_field: database.then(|| (email_field(c), t.email_address().to_owned())),
-                // A database connection's form posts the typed email to the server,
-                // which continues with it as `login_hint`.
-                target: if database {
-                    Target::Post {
-                        query: req.to_query(),
-                        field: ("connection", c.name.clone()),
-                    }
-                } else {
-                    Target::Link(forward(req, ctx, with_organization, &c.name, None))
-                },
+                target: Target::Post("connection", c.name.clone()),
                 act: Act::Connect(i),
             }
         })

@@ -5,6 +5,8 @@
 
 mod support;
 
+use portico_rules::url::encode_component;
+use portico_rules::AuthorizeRequest;
 use support::*;
 use wasm_bindgen_test::*;
 
@@ -112,7 +114,7 @@ async fn counts_take_the_plural_form_of_the_language() {
 }
 
 #[wasm_bindgen_test]
-async fn the_menu_links_this_address_in_each_language() {
+async fn the_menu_offers_this_address_in_each_language() {
     capture_navigation();
     stub_fetch(&script(&[
         ok(&prompt()),
@@ -130,28 +132,45 @@ async fn the_menu_links_this_address_in_each_language() {
         nav.get_attribute("aria-label"),
         Some(text(FR, "language_menu"))
     );
-    let links = page.all("nav.languages a");
-    let names: Vec<_> = links.iter().map(|a| a.text_content().unwrap()).collect();
+    // One GET form: the request once, as hidden fields, and a button per language
+    // that submits it with `ui_locales`.
+    let buttons = page.all("nav.languages form[method=get] button[name=ui_locales]");
+    let names: Vec<_> = buttons.iter().map(|b| b.text_content().unwrap()).collect();
     assert_eq!(names, ["English", "Français", "العربية"]);
+    let tags: Vec<_> = buttons
+        .iter()
+        .map(|b| b.get_attribute("value").unwrap())
+        .collect();
+    assert_eq!(tags, ["en", "fr", "ar"]);
     assert_eq!(
-        links[1].get_attribute("aria-current").as_deref(),
+        buttons[1].get_attribute("aria-current").as_deref(),
         Some("true")
     );
-    assert_eq!(links[2].get_attribute("lang").as_deref(), Some("ar"));
+    assert_eq!(buttons[2].get_attribute("lang").as_deref(), Some("ar"));
+    let fields = |page: &Page| -> String {
+        page.all("nav.languages input[type=hidden]")
+            .iter()
+            .map(|i| {
+                let (name, value) = (
+                    i.get_attribute("name").unwrap(),
+                    i.get_attribute("value").unwrap(),
+                );
+                [encode_component(&name), encode_component(&value)].join("=")
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    };
     assert_eq!(
-        links[2].get_attribute("href").unwrap(),
-        [&request_query(""), "&ui_locales=ar"].concat()
+        fields(&page),
+        AuthorizeRequest::parse(&request_query("")).to_query()
     );
-    // The address moves with the screens; so do the links.
+    // The address moves with the screens; so does the form.
     page.type_into("#organization", "acme").await;
     page.click(&text(FR, "continue_button")).await;
     page.wait_text("Acme Corp", 2).await;
-    let href = page.all("nav.languages a")[0]
-        .get_attribute("href")
-        .unwrap();
     assert_eq!(
-        href,
-        [&request_query("&organization=acme"), "&ui_locales=en"].concat()
+        fields(&page),
+        AuthorizeRequest::parse(&request_query("&organization=acme")).to_query()
     );
     drop(page);
 

@@ -1,18 +1,15 @@
 //! The command line (stable: scripts rely on it): `serve`, `token`, `migrate`, `sync`. Every
 //! flag can also come from the environment variable of the same name.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use portico_rules::context::UpstreamProfile;
 
-use crate::state::{AppState, Config, Limits};
+pub mod serve;
+
 use crate::store::Db;
 use crate::sync::config::SourceArgs;
 use crate::token::{parse_ttl, TokenKey};
-use crate::web::assets::Assets;
 
 #[derive(Parser)]
 #[command(
@@ -28,7 +25,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the Management API, the login API and the page.
-    Serve(ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Print a Management API token with the given scopes.
     Token(TokenArgs),
     /// Create or upgrade the database schema, then exit.
@@ -51,53 +48,6 @@ pub struct DbArgs {
     /// sqlite://FILE (default) or postgres://…
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://portico.db")]
     pub database: String,
-}
-
-#[derive(Args)]
-pub struct ServeArgs {
-    #[arg(long, env = "PORTICO_ADDR", default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
-    #[command(flatten)]
-    pub db: DbArgs,
-    /// The page built by `scripts/build-page.sh` (trunk build --release).
-    #[arg(long, env = "PORTICO_DIST", default_value = "dist")]
-    pub dist: PathBuf,
-    /// Organizations are reached at NAME.DOMAIN.
-    #[arg(long, env = "PORTICO_BASE_DOMAIN")]
-    pub base_domain: Option<String>,
-    /// The authorization server users continue to; without it, /handoff.
-    #[arg(long, env = "PORTICO_AUTHORIZE_URL")]
-    pub authorize_url: Option<String>,
-    /// How the authorization server expects the chosen organization and connection
-    /// (SPEC §8): auth0 (organization id, connection), keycloak (kc_idp_hint and an
-    /// organization scope) or oidc (organization name, connection).
-    #[arg(long, env = "PORTICO_UPSTREAM", default_value = "auth0", value_parser = parse_upstream)]
-    pub upstream: UpstreamProfile,
-    /// The languages served, comma-separated, the first the default (SPEC §9); all
-    /// shipped ones (en,fr,de,es,pt-BR,it,nl,ja,zh-CN,ko,ar,he) by default.
-    #[arg(long, env = "PORTICO_LANGUAGES", value_parser = crate::web::lang::parse_languages)]
-    pub languages: Option<Vec<&'static str>>,
-    /// Create the demo tenant (idempotent).
-    #[arg(long, env = "PORTICO_DEMO")]
-    pub demo: bool,
-    /// Trust X-Forwarded-For / X-Forwarded-Host from a proxy in front.
-    #[arg(long, env = "PORTICO_TRUST_PROXY")]
-    pub trust_proxy: bool,
-    /// Public requests per client address per minute.
-    #[arg(long, env = "PORTICO_PUBLIC_RATE_LIMIT", default_value_t = 600)]
-    pub public_rate_limit: u32,
-    /// Management API requests per client address per minute.
-    #[arg(long, env = "PORTICO_MANAGEMENT_RATE_LIMIT", default_value_t = 1200)]
-    pub management_rate_limit: u32,
-    /// Sync the directory from --sync-from this often (5m, 1h…), in the background.
-    #[arg(long, env = "PORTICO_SYNC_EVERY", requires = "from")]
-    pub sync_every: Option<String>,
-    /// /healthz answers 503 once the last good sync is older than this; default three
-    /// times --sync-every.
-    #[arg(long, env = "PORTICO_SYNC_STALE_AFTER")]
-    pub sync_stale_after: Option<String>,
-    #[command(flatten)]
-    pub source: SourceArgs,
 }
 
 #[derive(Args)]
@@ -131,7 +81,7 @@ pub async fn open(database: &str) -> Result<(Db, TokenKey), String> {
 }
 
 /// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
         _ => url.to_owned(),
@@ -197,7 +147,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         Command::Serve(args) => {
             init_logging();
-            match serve(args).await {
+            match serve::serve(*args).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("{e}");
@@ -213,7 +163,10 @@ async fn sync(args: SyncArgs) -> Result<(), String> {
     let source = args.source.source()?.ok_or("--from is required")?;
     let (db, _) = open(&args.db.database).await?;
     eprintln!("sync: reading {}", source.url);
-    let report = crate::sync::run_once(&db, &source, crate::sync::Progress::Stderr).await;
+    let report = crate::sync::run_once(&db, &source, crate::sync::Progress::Stderr, None).await;
+    if let Err(e) = &report {
+        let _ = db.record_sync_error(Some(&e.0)).await;
+    }
     db.close().await;
     match report.map_err(|e| e.0)? {
         None => Err("another instance holds the sync lock; try again when it has finished".into()),
@@ -233,100 +186,4 @@ async fn sync(args: SyncArgs) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-async fn serve(args: ServeArgs) -> Result<(), String> {
-    let source = args.source.source()?;
-    let every = args
-        .sync_every
-        .as_deref()
-        .map(|s| parse_ttl(s).ok_or("--sync-every: use a number with s, m or h, e.g. 5m"))
-        .transpose()?;
-    if source.is_some() && every.is_none() {
-        return Err(
-            "--sync-from needs --sync-every (or run `portico-server sync` on a schedule)".into(),
-        );
-    }
-    let sync_stale_after = match args.sync_stale_after.as_deref() {
-        Some(s) => Some(parse_ttl(s).ok_or("--sync-stale-after: use a number with s, m or h")?),
-        None => every.map(|e| e * 3),
-    };
-    let (db, token_key) = open(&args.db.database).await?;
-    let assets = match Assets::load(&args.dist) {
-        Ok(a) => Some(a),
-        Err(e) => {
-            tracing::warn!("not serving the page: {e}");
-            None
-        }
-    };
-    let config = Config {
-        base_domain: args
-            .base_domain
-            .map(|d| d.trim_end_matches('.').to_ascii_lowercase()),
-        authorize_url: args.authorize_url,
-        upstream: args.upstream,
-        trust_proxy: args.trust_proxy,
-        demo: args.demo,
-        languages: args.languages.unwrap_or_default(),
-        sync_stale_after,
-    };
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    if args.demo {
-        let origin = format!("http://localhost:{}", addr.port());
-        crate::demo::seed(&db, &origin)
-            .await
-            .map_err(|e| format!("demo tenant: {e:?}"))?;
-    }
-    let limits = Limits {
-        public: args.public_rate_limit,
-        management: args.management_rate_limit,
-    };
-    let state = AppState::new(db.clone(), token_key, config, limits, assets);
-    tracing::info!(%addr, database = %redact(&args.db.database), "portico-server listening");
-    if args.demo {
-        crate::demo::pages::print_urls(
-            &addr,
-            state.config.base_domain.as_deref(),
-            &args.db.database,
-        );
-    }
-    if let (Some(source), Some(every)) = (source, every) {
-        tracing::info!(source = %source.url, every_s = every.as_secs(), "syncing the directory");
-        crate::sync::spawn(state.clone(), source, every);
-    }
-    let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
-    db.close().await;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
-}
-
-fn parse_upstream(s: &str) -> Result<UpstreamProfile, String> {
-    UpstreamProfile::parse(s).ok_or_else(|| {
-        let all: Vec<_> = UpstreamProfile::ALL.iter().map(|p| p.as_str()).collect();
-        format!("must be one of {}", all.join(", "))
-    })
 }

@@ -17,6 +17,8 @@ pub enum ApiError {
         code: &'static str,
         message: String,
     },
+    /// 414 `invalid_query_string`: a query longer than any public query may be.
+    UriTooLong(String),
     /// 401 `Invalid token.`
     InvalidToken,
     /// 403 `insufficient_scope`, naming the scope the endpoint wants.
@@ -59,6 +61,15 @@ impl ApiError {
         }
     }
 
+    /// A public query over one of its bounds (`rules::query`): 414 when it is too long
+    /// as a whole, else 400, `invalid_query_string` with the bound's sentence.
+    pub fn over_bound(e: portico_rules::query::QueryError) -> Self {
+        match e.status() {
+            414 => ApiError::UriTooLong(e.message()),
+            _ => ApiError::invalid_query(e.message()),
+        }
+    }
+
     pub fn invalid_uri(message: impl Into<String>) -> Self {
         ApiError::BadRequest {
             code: "invalid_uri",
@@ -90,6 +101,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             ApiError::InvalidToken => StatusCode::UNAUTHORIZED,
             ApiError::InsufficientScope(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
@@ -107,6 +119,7 @@ impl ApiError {
         let status = self.status();
         let (message, code): (String, Option<&str>) = match self {
             ApiError::BadRequest { code, message } => (message.clone(), Some(code)),
+            ApiError::UriTooLong(message) => (message.clone(), Some("invalid_query_string")),
             ApiError::InvalidToken => ("Invalid token.".into(), None),
             ApiError::InsufficientScope(scope) => {
                 (format!("Insufficient scope; expected any of: {scope}."), Some("insufficient_scope"))

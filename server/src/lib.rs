@@ -26,6 +26,7 @@ pub mod app;
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod listen;
 pub mod login;
 pub mod middleware;
 pub mod ratelimit;

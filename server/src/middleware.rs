@@ -1,8 +1,9 @@
-//! The layers every request passes: rate limits with Auth0's headers, one access log
-//! line, the security headers every response carries, and forgetting cached login
-//! contexts after a management write.
+//! The layers every request passes: the edge (what the request may say about itself),
+//! rate limits with Auth0's headers, one access log line, the security headers every
+//! response carries, a panic turned into a 500, and forgetting cached login contexts
+//! after a management write.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -16,12 +17,30 @@ use crate::ratelimit::RateLimiter;
 use crate::request;
 use crate::state::AppState;
 
-async fn limit(limiter: &RateLimiter, state: &AppState, req: Request, next: Next) -> Response {
+/// The client's address, as `edge` decided it.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+/// The first layer: decides who the client is (`request::client_ip`) and leaves the
+/// forwarded headers only where a trusted proxy wrote them (`request::sanitize`), so
+/// that every handler after it reads a host and an address it may believe.
+pub async fn edge(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
-    let ip = request::client_ip(req.headers(), peer, state.config.trust_proxy);
+    let trusted = &state.config.trusted_proxies;
+    let ip = request::client_ip(req.headers(), peer, trusted);
+    request::sanitize(req.headers_mut(), peer, trusted);
+    req.extensions_mut().insert(ClientIp(ip));
+    next.run(req).await
+}
+
+async fn limit(limiter: &RateLimiter, req: Request, next: Next) -> Response {
+    let ip = req
+        .extensions()
+        .get::<ClientIp>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0);
     let decision = limiter.check(ip);
     let mut res = if decision.allowed {
         next.run(req).await
@@ -47,12 +66,12 @@ async fn limit(limiter: &RateLimiter, state: &AppState, req: Request, next: Next
 
 /// The Management API's own limit.
 pub async fn management_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    limit(&state.management_limiter, &state, req, next).await
+    limit(&state.management_limiter, req, next).await
 }
 
 /// The public endpoints' limit.
 pub async fn public_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    limit(&state.public_limiter, &state, req, next).await
+    limit(&state.public_limiter, req, next).await
 }
 
 /// After a successful management write, cached login contexts may be stale.
@@ -97,6 +116,28 @@ pub async fn access_log(req: Request, next: Next) -> Response {
 /// header, measured slower on `/login/context` (README, "The server").
 pub fn security_headers() -> MapResponseLayer<fn(Response) -> Response> {
     MapResponseLayer::new(add_security_headers)
+}
+
+/// A handler that panics answers 500 with Auth0's body, and every other request in
+/// flight goes on (the server unwinds; `main.rs` refuses a build that aborts).
+pub fn catch_panic(
+) -> tower_http::catch_panic::CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Response> {
+    tower_http::catch_panic::CatchPanicLayer::custom(panicked)
+}
+
+/// A response with any body, as axum's (what `catch_panic` answers with).
+pub fn axum_body<B>(res: axum::http::Response<B>) -> Response
+where
+    B: http_body::Body<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    res.map(axum::body::Body::new)
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send>) -> Response {
+    // The panic's message went to stderr through the panic hook; the client learns
+    // nothing about it.
+    ApiError::Internal.into_response()
 }
 
 fn add_security_headers(mut res: Response) -> Response {

@@ -59,6 +59,10 @@ pub struct Connection {
     pub enabled_clients: Vec<String>,
     pub realms: Vec<String>,
     pub is_domain_connection: bool,
+    /// Whether an enterprise connection is a button on the personal login of the
+    /// applications in `enabled_clients` (Auth0's field; otherwise it is reachable
+    /// only by name or email domain). Database and social connections always are.
+    pub show_as_button: bool,
 }
 
 impl Connection {
@@ -99,6 +103,7 @@ impl Connection {
             options: input.options.unwrap_or_default(),
             enabled_clients: input.enabled_clients.unwrap_or_default(),
             is_domain_connection: input.is_domain_connection.unwrap_or(false),
+            show_as_button: input.show_as_button.unwrap_or(false),
             realms: vec![name.clone()],
             name,
         }
@@ -192,6 +197,7 @@ pub struct ConnectionInput {
     pub options: Option<Map<String, Value>>,
     pub enabled_clients: Option<Vec<String>>,
     pub is_domain_connection: Option<bool>,
+    pub show_as_button: Option<bool>,
 }
 
 /// A client create (`name` set) or update.

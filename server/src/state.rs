@@ -20,8 +20,9 @@ pub struct Config {
     pub authorize_url: Option<String>,
     /// How `authorize_url` expects the choice (`--upstream`).
     pub upstream: portico_rules::context::UpstreamProfile,
-    /// Trust `X-Forwarded-For`/`X-Forwarded-Host` from a proxy in front.
-    pub trust_proxy: bool,
+    /// The proxies in front (`--trust-proxy`), believed about `X-Forwarded-For` and
+    /// `X-Forwarded-Host`; none by default.
+    pub trusted_proxies: crate::request::TrustedProxies,
     /// `/` without a client shows the demo's list of things to try.
     pub demo: bool,
     /// The languages served, in order, the first the default (`--languages`); empty
@@ -34,6 +35,16 @@ pub struct Config {
 impl Config {
     pub fn authorize_url(&self) -> &str {
         self.authorize_url.as_deref().unwrap_or("/handoff")
+    }
+
+    /// The image URLs the Management API takes: `https://` only, but for the demo's
+    /// loopback logos.
+    pub fn image_urls(&self) -> portico_rules::url::ImageUrls {
+        if self.demo {
+            portico_rules::url::ImageUrls::AlsoLoopback
+        } else {
+            portico_rules::url::ImageUrls::HttpsOnly
+        }
     }
 
     /// The origin of the authorize URL, for the CSP's `form-action`.
@@ -50,15 +61,15 @@ pub struct Inner {
     pub public_limiter: RateLimiter,
     pub assets: Option<Assets>,
     pub context_cache: ContextCache,
-    /// Why the last background sync failed, until one succeeds (for `/healthz`).
-    pub sync_error: std::sync::Mutex<Option<String>>,
 }
 
-/// Requests per client address per minute, for each group of endpoints.
+/// Requests per client address per minute, for each group of endpoints, and the
+/// bytes the login context cache may hold.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub public: u32,
     pub management: u32,
+    pub context_cache_bytes: usize,
 }
 
 impl Default for Limits {
@@ -66,6 +77,7 @@ impl Default for Limits {
         Limits {
             public: 600,
             management: 1200,
+            context_cache_bytes: crate::login::cache::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -88,8 +100,7 @@ impl AppState {
             management_limiter: RateLimiter::new(limits.management, 60),
             public_limiter: RateLimiter::new(limits.public, 60),
             assets,
-            context_cache: ContextCache::default(),
-            sync_error: std::sync::Mutex::new(None),
+            context_cache: ContextCache::new(limits.context_cache_bytes),
         }))
     }
 }

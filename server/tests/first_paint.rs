@@ -102,25 +102,6 @@ fn root(html: &str) -> &str {
     &html[start..end.expect("the root closes")]
 }
 
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
-/// Every value of attribute `name` in `html`, unescaped.
-fn attributes(html: &str, name: &str) -> Vec<String> {
-    let pat = format!(" {name}=\"");
-    html.match_indices(&pat)
-        .map(|(i, _)| {
-            let rest = &html[i + pat.len()..];
-            unescape(&rest[..rest.find('"').unwrap()])
-        })
-        .collect()
-}
-
 fn param(url: &str, name: &str) -> Vec<String> {
     let q = url.split_once('?').map_or("", |(_, q)| q);
     portico_rules::url::parse_query(q)
@@ -186,12 +167,29 @@ async fn the_organization_login_is_rendered_themed_escaped_and_usable_without_a_
         "{card}"
     );
     assert!(!html.contains("<script>alert"));
-    // Okta is a link to the upstream with every parameter, as the page builds it.
-    let hrefs = attributes(card, "href");
-    let okta = hrefs
-        .iter()
-        .find(|h| h.contains("connection=acme-okta"))
-        .expect("a link for Okta");
+    // Okta is a button of the screen's one form, posted to this address: the request
+    // rides in that form's action once, whatever the number of connections.
+    let action = format!("?{}", q.replace('&', "&amp;"));
+    assert!(
+        card.contains(&format!(
+            "<form id=\"portico-post\" method=\"post\" action=\"{action}\"></form>"
+        )),
+        "{card}"
+    );
+    assert!(
+        card.contains("<button type=\"submit\" form=\"portico-post\" name=\"connection\" value=\"acme-okta\" class=\"button button--connection\">"),
+        "{card}"
+    );
+    assert!(!card.contains("href=\"https://auth.test"), "{card}");
+    // Posted, it leads to the upstream with every parameter, as the page's click.
+    let r = post(
+        &app,
+        &format!("/authorize?{q}"),
+        &[("connection", "acme-okta")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let okta = r.header("location");
     assert!(okta.starts_with("https://auth.test/authorize?"), "{okta}");
     for (name, value) in [
         ("client_id", "req-prompt"),
@@ -200,21 +198,24 @@ async fn the_organization_login_is_rendered_themed_escaped_and_usable_without_a_
         ("nonce", "n-1"),
         ("foo", "✓"),
         ("organization", org_id.as_str()),
+        ("connection", "acme-okta"),
     ] {
         assert_eq!(param(okta, name), [value], "{name} in {okta}");
     }
-    // The database connection is a form posted here, with its email field.
+    // The database connection is a form of its own posted here, with its email field.
     assert!(
         card.contains(&format!(
-            "<input type=\"hidden\" name=\"query\" value=\"{}\"",
-            q.replace('&', "&amp;")
+            "<form method=\"post\" action=\"{action}\" class=\"connection connection--database\"><input type=\"hidden\" name=\"connection\" value=\"Username-Password-Authentication\">"
         )),
         "{card}"
     );
-    assert!(card.contains("name=\"connection\" value=\"Username-Password-Authentication\""));
     assert!(card.contains("type=\"email\" name=\"email\""));
-    // "Not your organization?" posts for the prompt.
+    // "Not your organization?" posts for the prompt, to the request without the
+    // organization.
     assert!(card.contains("name=\"step\" value=\"prompt\""));
+    // Nothing carries the request in a field of its own any more.
+    assert!(!card.contains("name=\"query\""), "{card}");
+    assert_eq!(card.matches("state=a%2Bb%2Fc%3D%3D").count(), 3, "{card}");
     // Themed before any script, with the organization's colours.
     assert!(html.contains(":root{--portico-primary:#0059d6;--portico-page-bg:#eeeeee;"));
     // It works without a script: no "JavaScript is needed", and the wasm is not
@@ -287,8 +288,8 @@ async fn the_prompt_posted_without_a_script_is_answered_as_the_page_answers_it()
     // state the page hydrates from.
     let r = post(
         &app,
-        "/authorize",
-        &[("query", &q), ("organization", "Acme Corp")],
+        &format!("/authorize?{}", &q),
+        &[("organization", "Acme Corp")],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -305,14 +306,14 @@ async fn the_prompt_posted_without_a_script_is_answered_as_the_page_answers_it()
     assert!(html.contains(
         "<script type=\"application/json\" id=\"portico-prompt\">{\"value\":\"Acme Corp\",\"error\":\"Organization names use only lowercase letters, digits, '_' and '-'.\",\"organizations\":[]}</script>"
     ));
-    let r = post(&app, "/authorize", &[("query", &q), ("organization", "")]).await;
+    let r = post(&app, &format!("/authorize?{}", &q), &[("organization", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(root(&r.text()).contains("Enter your organization name."));
     let long = "a".repeat(51);
     let r = post(
         &app,
-        "/authorize",
-        &[("query", &q), ("organization", &long)],
+        &format!("/authorize?{}", &q),
+        &[("organization", &long)],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -321,8 +322,8 @@ async fn the_prompt_posted_without_a_script_is_answered_as_the_page_answers_it()
     // the flow table answers it with the prompt, marked).
     let r = post(
         &app,
-        "/authorize",
-        &[("query", &q), ("organization", " Acme ")],
+        &format!("/authorize?{}", &q),
+        &[("organization", " Acme ")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -330,30 +331,40 @@ async fn the_prompt_posted_without_a_script_is_answered_as_the_page_answers_it()
         r.header("location"),
         format!("/authorize?{q}&organization=acme")
     );
-    let r = post(&app, "/", &[("query", &q), ("organization", "nope")]).await;
+    let r = post(&app, &format!("/?{}", &q), &[("organization", "nope")]).await;
     assert_eq!(r.header("location"), format!("/?{q}&organization=nope"));
     // Without a client: the same page as the GET.
     let r = post(
         &app,
-        "/authorize",
-        &[("query", "state=x"), ("organization", "acme")],
+        &format!("/authorize?{}", "state=x"),
+        &[("organization", "acme")],
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = post(
         &app,
-        "/authorize",
-        &[("query", "client_id=who"), ("organization", "acme")],
+        &format!("/authorize?{}", "client_id=who"),
+        &[("organization", "acme")],
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    // Far too long a form is refused whole.
+    // Far too long a form is refused whole: the error page, in the request's
+    // language.
     let big = "x".repeat(40_000);
-    let r = post(&app, "/authorize", &[("query", &q), ("organization", &big)]).await;
+    let q_fr = format!("{q}&ui_locales=fr");
+    let r = post(
+        &app,
+        &format!("/authorize?{q_fr}"),
+        &[("organization", &big)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(
-        r.text(),
-        "This form is larger than 32 KB, which no form of this page can be."
+    assert!(r.text().contains("<html lang=\"fr\""), "{}", r.text());
+    assert!(
+        r.text()
+            .contains("Le lien que vous avez suivi contient plus de données"),
+        "{}",
+        r.text()
     );
 }
 
@@ -364,8 +375,8 @@ async fn email_discovery_posted_without_a_script() {
     // One organization: on to it, the email as login_hint.
     let r = post(
         &app,
-        "/authorize",
-        &[("query", &q), ("organization", "Jane@Acme.test")],
+        &format!("/authorize?{}", &q),
+        &[("organization", "Jane@Acme.test")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -376,8 +387,8 @@ async fn email_discovery_posted_without_a_script() {
     // None: the prompt says so.
     let r = post(
         &app,
-        "/authorize",
-        &[("query", &q), ("organization", "jane@nowhere.test")],
+        &format!("/authorize?{}", &q),
+        &[("organization", "jane@nowhere.test")],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -385,8 +396,8 @@ async fn email_discovery_posted_without_a_script() {
     // Several: offered as buttons of the same form.
     let r = post(
         &app,
-        "/authorize",
-        &[("query", &q), ("organization", "jane@shared.test")],
+        &format!("/authorize?{}", &q),
+        &[("organization", "jane@shared.test")],
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
@@ -396,12 +407,8 @@ async fn email_discovery_posted_without_a_script() {
     assert!(card.contains("name=\"choice\" value=\"globex\""), "{card}");
     let r = post(
         &app,
-        "/authorize",
-        &[
-            ("query", &q),
-            ("organization", "jane@shared.test"),
-            ("choice", "globex"),
-        ],
+        &format!("/authorize?{}", &q),
+        &[("organization", "jane@shared.test"), ("choice", "globex")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -412,11 +419,8 @@ async fn email_discovery_posted_without_a_script() {
     // Without discovery an email is a mistaken name.
     let r = post(
         &app,
-        "/authorize",
-        &[
-            ("query", &query("req-prompt", "")),
-            ("organization", "jane@acme.test"),
-        ],
+        &format!("/authorize?{}", &query("req-prompt", "")),
+        &[("organization", "jane@acme.test")],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -428,9 +432,8 @@ async fn a_database_connection_posted_without_a_script_continues_with_the_email(
     let q = query("req-prompt", "&organization=acme&login_hint=old%40x.test");
     let r = post(
         &app,
-        "/authorize",
+        &format!("/authorize?{}", &q),
         &[
-            ("query", &q),
             ("connection", "Username-Password-Authentication"),
             ("email", " jane@acme.test "),
         ],
@@ -449,9 +452,8 @@ async fn a_database_connection_posted_without_a_script_continues_with_the_email(
     // An empty field keeps the request's own login_hint.
     let r = post(
         &app,
-        "/authorize",
+        &format!("/authorize?{}", &q),
         &[
-            ("query", &q),
             ("connection", "Username-Password-Authentication"),
             ("email", ""),
         ],
@@ -461,17 +463,25 @@ async fn a_database_connection_posted_without_a_script_continues_with_the_email(
     // A connection the organization does not have goes nowhere but back.
     let r = post(
         &app,
-        "/authorize",
-        &[("query", &q), ("connection", "acme-okta")],
+        &format!("/authorize?{}", &q),
+        &[("connection", "globex-okta")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.header("location"), format!("/authorize?{q}"));
+    // "Sign up" only where the connection allows it: here it does not.
+    let r = post(
+        &app,
+        &format!("/authorize?{}", &q),
+        &[("signup", "Username-Password-Authentication")],
+    )
+    .await;
+    assert_eq!(r.header("location"), format!("/authorize?{q}"));
     // "Not your organization?": the prompt for the request without it.
     let r = post(
         &app,
-        "/authorize",
-        &[("query", &query("req-prompt", "")), ("step", "prompt")],
+        &format!("/authorize?{}", &query("req-prompt", "")),
+        &[("step", "prompt")],
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);

@@ -1,6 +1,8 @@
-//! How the server behaves as deployed: behind a trusted proxy (`--trust-proxy`), in
-//! front of a configured authorization server (the CSP's `form-action`), and what its
-//! logs may never contain (SPEC §6: tokens, `state`, `nonce`, `login_hint`).
+//! How the server behaves as deployed: behind trusted proxies (`--trust-proxy`), in
+//! front of a configured authorization server (the CSP's `form-action`), what its
+//! logs may never contain (SPEC §6: tokens, `state`, `nonce`, `login_hint`), how it
+//! stops, and how it meets connections that misbehave (header and idle timeouts,
+//! caps on connections).
 
 mod common;
 
@@ -10,6 +12,7 @@ use std::process::Command;
 use axum::http::StatusCode;
 use common::process::{http_get, DemoServer};
 use common::*;
+use portico_server::request::TrustedProxies;
 use portico_server::state::Config;
 use serde_json::json;
 
@@ -42,14 +45,15 @@ fn organization(r: &Reply) -> serde_json::Value {
         .clone()
 }
 
-// SPEC §6: "X-Forwarded-For trusted only when configured" — with --trust-proxy the
-// proxy's headers count, for the organization's subdomain and for the rate limit.
+// SPEC §6: "X-Forwarded-For trusted only when configured" — with --trust-proxy naming
+// the proxy (the tests' requests come from 127.0.0.1), its headers count, for the
+// organization's subdomain and for the rate limit.
 #[tokio::test]
 async fn behind_a_trusted_proxy_its_forwarded_headers_count() {
     let app = with_acme(Options {
         config: Config {
             base_domain: Some("login.test".into()),
-            trust_proxy: true,
+            trusted_proxies: TrustedProxies::parse("127.0.0.0/8").unwrap(),
             ..Default::default()
         },
         public_limit: 2,
@@ -79,6 +83,47 @@ async fn behind_a_trusted_proxy_its_forwarded_headers_count() {
     assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
     let other = app.get_with(url, &from("203.0.113.9")).await;
     assert_eq!(other.status, StatusCode::OK);
+    // Behind proxies that append, the client's own header comes first: not believed.
+    let forged = app
+        .get_with(
+            url,
+            &[
+                ("x-forwarded-for", "6.6.6.6"),
+                ("x-forwarded-for", "203.0.113.8"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+// A proxy that is not named is a client like any other.
+#[tokio::test]
+async fn a_peer_that_is_no_named_proxy_is_believed_about_nothing() {
+    let app = with_acme(Options {
+        config: Config {
+            base_domain: Some("login.test".into()),
+            trusted_proxies: TrustedProxies::parse("10.0.0.0/8").unwrap(),
+            ..Default::default()
+        },
+        public_limit: 1,
+        ..Default::default()
+    })
+    .await;
+    let r = app
+        .get_with(
+            PAGE,
+            &[
+                ("host", "login.test"),
+                ("x-forwarded-host", "acme.login.test"),
+            ],
+        )
+        .await;
+    assert!(organization(&r).is_null());
+    let url = "/login/context?client_id=app";
+    let r = app
+        .get_with(url, &[("x-forwarded-for", "203.0.113.1")])
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the peer's window");
 }
 
 #[tokio::test]
@@ -190,4 +235,106 @@ fn sigterm_finishes_the_request_in_flight_then_exits() {
         status.success(),
         "exited cleanly after answering: {status:?}"
     );
+}
+
+/// A server with `flags` (and no built page), and its port.
+fn serve_with(dir: &std::path::Path, flags: &[&str]) -> DemoServer {
+    DemoServer::start_with(dir, &[("PORTICO_LOG", "warn")], false, flags)
+}
+
+/// Whether the server closed `conn` (end of stream or reset) within `limit`; the
+/// limit only keeps a broken test from hanging.
+fn closed_by_server(conn: &mut std::net::TcpStream, limit: std::time::Duration) -> bool {
+    conn.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = Vec::new();
+    match conn.read_to_end(&mut buf) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+// A client that never finishes its headers once held its connection for good (axum's
+// own accept loop sets no timer for hyper's header timeout).
+#[test]
+fn a_connection_that_never_finishes_its_headers_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with(dir.path(), &["--header-read-timeout", "1s"]);
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .unwrap();
+    assert!(
+        closed_by_server(&mut conn, std::time::Duration::from_secs(20)),
+        "the half-sent request was not cut off"
+    );
+    // A connection that says nothing at all goes the same way.
+    let mut silent = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    assert!(closed_by_server(
+        &mut silent,
+        std::time::Duration::from_secs(20)
+    ));
+    // And one idle after its answer.
+    let mut idle = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    assert!(closed_by_server(
+        &mut idle,
+        std::time::Duration::from_secs(20)
+    ));
+}
+
+// Over a cap, a connection is closed at once; below it, connections are served.
+#[test]
+fn connections_over_their_caps_are_closed_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with(
+        dir.path(),
+        &[
+            "--max-connections-per-client",
+            "3",
+            "--header-read-timeout",
+            "30s",
+        ],
+    );
+    let held: Vec<_> = (0..3)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    // Each held one is served.
+    let mut probe = held[0].try_clone().unwrap();
+    probe
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut answer = [0u8; 12];
+    probe.read_exact(&mut answer).unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    let mut fourth = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    let _ = fourth.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert!(
+        closed_by_server(&mut fourth, std::time::Duration::from_secs(20)),
+        "a fourth connection from one client"
+    );
+    drop(held);
+    // Once they close, the client may connect again (the places come back, as the
+    // server notices the closes).
+    let served = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        http_get(server.port, "/healthz", "").starts_with("HTTP/1.1 200")
+    });
+    assert!(served, "the places came back");
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with(dir.path(), &["--max-connections", "2"]);
+    let _held: Vec<_> = (0..2)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    let mut third = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    assert!(closed_by_server(
+        &mut third,
+        std::time::Duration::from_secs(20)
+    ));
 }

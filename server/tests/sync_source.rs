@@ -139,3 +139,46 @@ async fn a_synced_directory_refuses_local_writes_and_names_its_source() {
     let r = app.api(Method::GET, "/organizations", None).await;
     assert_eq!((r.status, r.json()), (StatusCode::OK, json!([])));
 }
+
+// Several instances on one database sync once a period between them: a turn is taken
+// only when the fleet's last run started at least a period ago (recorded in the
+// database), and a turn not taken leaves the recorded error as it was. On SQLite and,
+// with PORTICO_TEST_POSTGRES, on PostgreSQL (where the turn also needs the lock).
+#[tokio::test]
+async fn the_fleet_syncs_once_a_period() {
+    let app = app().await;
+    let db = &app.state.db;
+    let period = std::time::Duration::from_secs(3600);
+    let first = db.claim_sync_run(Some(period)).await.unwrap();
+    assert!(first.is_some(), "the first instance takes the turn");
+    drop(first);
+    // Another instance, a moment later: the fleet ran less than a period ago.
+    assert!(db.claim_sync_run(Some(period)).await.unwrap().is_none());
+    db.record_sync_error(Some("the source is down"))
+        .await
+        .unwrap();
+    db.replace_directory(&Directory::default(), "https://tenant.example.com")
+        .await
+        .unwrap();
+    db.record_sync_error(Some("the source is down"))
+        .await
+        .unwrap();
+    assert!(db.claim_sync_run(Some(period)).await.unwrap().is_none());
+    let state = db.sync_state().await.unwrap().unwrap();
+    assert_eq!(
+        state.last_error.as_deref(),
+        Some("the source is down"),
+        "a skipped turn keeps it"
+    );
+    // With a short period, the next turn comes.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let short = std::time::Duration::from_millis(10);
+    assert!(db.claim_sync_run(Some(short)).await.unwrap().is_some());
+    // The one-shot `sync` command needs no turn, only the lock.
+    assert!(db.claim_sync_run(None).await.unwrap().is_some());
+    // A good sync clears the error for everyone.
+    db.replace_directory(&Directory::default(), "https://tenant.example.com")
+        .await
+        .unwrap();
+    assert_eq!(db.sync_state().await.unwrap().unwrap().last_error, None);
+}

@@ -62,7 +62,7 @@ test('through the prompt: the ID token carries the organization the user typed',
   await page.getByRole('heading', { name: 'Enter your organization' }).waitFor();
   await page.getByLabel('Organization name or email').fill('acme');
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.getByRole('link', { name: 'Continue with Acme Okta' }).click();
+  await page.getByRole('button', { name: 'Continue with Acme Okta' }).click();
   const claims = await signInAtServer(page, { org: 'Acme Corporation', connection: 'acme-okta' });
   assert.equal(claims.org_id, seeded.acme.id);
   assert.equal(claims.org_name, 'acme');
@@ -91,7 +91,7 @@ test('through a subdomain: globex.login.test signs the user in to Globex', async
   const { page, problems } = await newPage(browser);
   const front = `http://globex.login.test:${portico.port}/authorize`;
   await page.goto(`${app.base}/login?authorize=${encodeURIComponent(front)}`);
-  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.getByRole('button', { name: 'Continue with Google' }).click();
   const claims = await signInAtServer(page, { org: 'Globex', connection: 'google-oauth2' });
   assert.equal(claims.org_id, seeded.globex.id);
   assert.deepEqual(problems, []);
@@ -121,7 +121,7 @@ test('--upstream keycloak: the server is asked with kc_idp_hint and an organizat
   try {
     const { page, problems } = await newPage(browser);
     await page.goto(`${app.base}/login?authorize=${encodeURIComponent(`${keycloak.base}/authorize`)}&organization=acme&login_hint=jane%40acme.test`);
-    await page.getByRole('link', { name: 'Continue with Acme Okta' }).click();
+    await page.getByRole('button', { name: 'Continue with Acme Okta' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const asked = as.received.at(-1);
     assert.equal(asked.get('kc_idp_hint'), 'acme-okta');
@@ -165,7 +165,7 @@ test("Auth0's SPA SDK: loginWithRedirect's openUrl sends it through Portico's pr
   await page.getByRole('heading', { name: 'Enter your organization' }).waitFor();
   await page.getByLabel('Organization name or email').fill('acme');
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.getByRole('link', { name: 'Continue with Acme Okta' }).click();
+  await page.getByRole('button', { name: 'Continue with Acme Okta' }).click();
   const claims = await spaSignIn(page, { org: 'Acme Corporation', connection: 'acme-okta' });
   assert.deepEqual(claims, { org_id: seeded.acme.id, org_name: 'acme', iss: as.issuer, aud: seeded.app.client_id });
   await assertForwardedAsAsked(page, { organization: seeded.acme.id, connection: 'acme-okta' });
@@ -176,7 +176,7 @@ test("Auth0's SPA SDK: loginWithRedirect's openUrl sends it through Portico's pr
 test("Auth0's SPA SDK asking for an organization by name: Portico forwards its id, the SDK checks org_name", async () => {
   const { page, problems } = await newPage(browser);
   await page.goto(`${app.base}/spa?authorize=${encodeURIComponent(`${portico.base}/authorize`)}&organization=globex`);
-  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.getByRole('button', { name: 'Continue with Google' }).click();
   const claims = await spaSignIn(page, { org: 'Globex', connection: 'google-oauth2' });
   assert.equal(claims.org_id, seeded.globex.id);
   assert.equal(claims.org_name, 'globex');

@@ -52,7 +52,7 @@ test('prompt: unknown name, then the right one, themed, on to the provider', asy
   assert.equal(await primary.evaluate((b) => getComputedStyle(b).color), 'rgb(0, 0, 0)');
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(34, 37, 43)');
   await shot(page, '03-organization-login-globex');
-  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.getByRole('button', { name: 'Continue with Google' }).click();
   await page.waitForURL(/\/interaction\//);
   assert.ok(await page.locator('form').count() > 0, 'the provider shows its own login page');
   await shot(page, '04-provider-login');
@@ -140,7 +140,7 @@ test('single enterprise connection: one redirect; Back gives a usable page, not 
   assert.equal(world.provider.received.length, before + 1);
   assertForwarded(world.provider.received.at(-1), { organization: await world.portico.orgId('acme'), connection: 'acme-okta' });
   await page.goBack();
-  const button = page.getByRole('link', { name: 'Continue with Acme Okta' });
+  const button = page.getByRole('button', { name: 'Continue with Acme Okta' });
   await button.waitFor();
   await page.waitForTimeout(500);
   assert.ok(await button.isEnabled());
@@ -169,7 +169,7 @@ test('a double click navigates once', async () => {
     if (e.url.startsWith(world.provider.authorize)) started.push(e.url);
   });
   await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=globex')}`);
-  await page.getByRole('link', { name: 'Continue with Google' }).dblclick();
+  await page.getByRole('button', { name: 'Continue with Google' }).dblclick();
   await page.waitForURL(/\/interaction\//);
   await page.waitForTimeout(300);
   assert.equal(started.length, 1, `navigations started: ${started.length}`);
@@ -276,7 +276,7 @@ test('without --authorize-url the demo ends on /handoff showing the request', as
   const { page, problems, context } = await newPage(browser);
   try {
     await page.goto(`${demo.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=globex')}`);
-    await page.getByRole('link', { name: 'Continue with Google' }).click();
+    await page.getByRole('button', { name: 'Continue with Google' }).click();
     await page.getByRole('heading', { name: 'Handoff' }).waitFor();
     const text = await page.locator('table').innerText();
     for (const v of [SENT.state, SENT.nonce, SENT.code_challenge, 'google-oauth2', world.callback.url]) assert.ok(text.includes(v), v);
@@ -328,7 +328,7 @@ test('dark mode: a dark card that keeps the organization colours, text shades re
   await page.goto(`${world.portico.base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=acme')}`);
   await page.waitForURL(/\/interaction\//);
   await page.goBack();
-  await page.getByRole('link', { name: 'Continue with Acme Okta' }).waitFor();
+  await page.getByRole('button', { name: 'Continue with Acme Okta' }).waitFor();
   const look = await page.evaluate(() => {
     const card = getComputedStyle(document.querySelector('.card'));
     const link = getComputedStyle(document.querySelector('.link'));
@@ -372,7 +372,7 @@ test('settings that show: custom icon, Sign up, the application logo, Continue w
   }, 'create:organizations create:organization_connections');
   const { page, problems, context } = await newPage(browser);
   await page.goto(`${base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=iconic')}`);
-  const button = page.getByRole('link', { name: 'Continue with Iconic SSO' });
+  const button = page.getByRole('button', { name: 'Continue with Iconic SSO' });
   await button.waitFor();
   const img = button.locator('img.button__icon');
   await page.waitForFunction((el) => el.complete, await img.elementHandle());
@@ -384,7 +384,7 @@ test('settings that show: custom icon, Sign up, the application logo, Continue w
   const before = world.provider.received.length;
   await page.getByLabel('Email address').fill('new.user@iconic.test');
   await shot(page, '13-custom-icon-and-sign-up');
-  await page.getByRole('link', { name: 'Sign up' }).click();
+  await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL(/\/interaction\//);
   assert.equal(world.provider.received.length, before + 1);
   const sent = world.provider.received.at(-1);
@@ -393,8 +393,8 @@ test('settings that show: custom icon, Sign up, the application logo, Continue w
   assert.equal(sent.get('login_hint'), 'new.user@iconic.test');
   // Globex's database connection has no sign-up: no "Sign up" there.
   await page.goto(`${base}/authorize${authorizeQuery('demo-require-prompt', world.callback.url, '&organization=globex')}`);
-  await page.getByRole('link', { name: 'Continue with Google' }).waitFor();
-  assert.equal(await page.getByRole('link', { name: 'Sign up' }).count(), 0);
+  await page.getByRole('button', { name: 'Continue with Google' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Sign up' }).count(), 0);
   // The application's logo on the personal login and the prompt; the allow prompt's way back.
   await api('PATCH', '/clients/demo-allow', { logo_uri: `http://localhost:${port}/demo/logos/acme.svg` }, 'update:clients');
   await page.goto(`${base}/authorize${authorizeQuery('demo-allow', world.callback.url)}`);

@@ -10,13 +10,20 @@
 //   `per_page`, `include_totals` → `{…, start, limit, total}`, at most 1000 deep).
 // - GET /api/v2/organizations/{id}/enabled_connections: offset paging
 //   (`{enabled_connections, start, limit, total}`).
-// - GET /api/v2/clients: offset paging with `fields`/`include_fields`; the tenant's
-//   "All Applications" record (`global: true`) is listed as Auth0 lists it.
+// - GET /api/v2/clients: checkpoint paging (`from`, `take` → `{clients, next}`, by
+//   client_id; the Management API documents both kinds for /clients) and offset
+//   paging, with `fields`/`include_fields`; the tenant's "All Applications" record
+//   (`global: true`) is listed as Auth0 lists it. `clientsByCheckpoint = false` turns
+//   its checkpoints off (a source that offers only offsets).
 // - Scopes enforced (`read:organizations`, `read:organization_connections`,
 //   `read:connections`, `read:clients`), 401/403 in Auth0's error shape.
 // - Switches: a rate limit (429 with X-RateLimit-* headers), the next N requests
 //   failing with a status, failing everything after N requests, hanging requests, and
 //   the whole tenant going down and coming back.
+// - Misbehaviour, to prove a sync copies the whole source or nothing
+//   (`misbehave`): offset lists without `total` (bare arrays), checkpoints that
+//   cycle (A → B → A), a `307` from /oauth/token to another address, and an answer of
+//   `hugeBody` bytes.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 
@@ -44,6 +51,8 @@ export class Auth0Tenant {
     this.failAfter = null;
     this.hang = null; // a predicate on the path
     this.hanging = [];
+    this.clientsByCheckpoint = true;
+    this.misbehave = { noTotals: false, checkpointCycle: false, tokenRedirect: null, hugeBody: null };
     this.clients.set('global', { client_id: auth0Id(''), name: 'All Applications', global: true, callbacks: [] });
   }
 
@@ -151,11 +160,23 @@ export class Auth0Tenant {
       }
       this.window.count++;
     }
-    if (req.method === 'POST' && url.pathname === '/oauth/token') return this.token(res, req, body);
+    if (req.method === 'POST' && url.pathname === '/oauth/token') {
+      if (this.misbehave.tokenRedirect) {
+        res.writeHead(307, { location: this.misbehave.tokenRedirect });
+        res.end();
+        return 307;
+      }
+      return this.token(res, req, body);
+    }
     if (req.method !== 'GET' || !url.pathname.startsWith('/api/v2/')) return this.error(res, 404, 'Not Found');
     const token = this.tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (!token || token.expires < Date.now()) return this.error(res, 401, 'Invalid token');
     const q = url.searchParams;
+    if (this.misbehave.hugeBody) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"organizations":["${'x'.repeat(this.misbehave.hugeBody)}"]}`);
+      return 200;
+    }
     const need = (scope) => token.scopes.includes(scope);
     const forbidden = (scope) => this.error(res, 403, `Insufficient scope, expected any of: ${scope}`, 'insufficient_scope');
     let m;
@@ -181,7 +202,7 @@ export class Auth0Tenant {
         const include = q.get('include_fields') !== 'false';
         clients = clients.map((c) => Object.fromEntries(Object.entries(c).filter(([k]) => fields.includes(k) === include)));
       }
-      return this.list(res, q, 'clients', clients, null, false);
+      return this.list(res, q, 'clients', clients, (c) => c.client_id, this.clientsByCheckpoint);
     }
     return this.error(res, 404, 'Not Found');
   }
@@ -209,6 +230,11 @@ export class Auth0Tenant {
       const from = q.get('from') ?? '';
       const rest = sorted.filter((x) => idOf(x) > from);
       const page = rest.slice(0, take);
+      if (this.misbehave.checkpointCycle && sorted.length > 2 * take) {
+        // `next` goes A → B → A → …: the list never ends.
+        const [a, b] = [idOf(sorted[take - 1]), idOf(sorted[2 * take - 1])];
+        return this.send(res, 200, { [key]: page, next: from === a ? b : a });
+      }
       return this.send(res, 200, rest.length > take ? { [key]: page, next: idOf(page.at(-1)) } : { [key]: page });
     }
     const page = int('page', 0);
@@ -216,6 +242,7 @@ export class Auth0Tenant {
     if (!(perPage >= 1 && perPage <= 100)) return this.error(res, 400, "Query validation error: 'Must be between 1 and 100' on property per_page.", 'invalid_query_string');
     if ((page + 1) * perPage > 1000) return this.error(res, 400, 'Requesting page exceeds the allowed maximum of 1000 records', 'invalid_paging');
     const items = all.slice(page * perPage, (page + 1) * perPage);
+    if (this.misbehave.noTotals) return this.send(res, 200, items);
     if (q.get('include_totals') === 'true') return this.send(res, 200, { [key]: items, start: page * perPage, limit: perPage, total: all.length });
     return this.send(res, 200, items);
   }

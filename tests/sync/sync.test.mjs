@@ -5,68 +5,10 @@
 // and on PostgreSQL too when PORTICO_TEST_POSTGRES names a server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { server, startPortico } from '../e2e/harness.mjs';
 import { Auth0Tenant, seedTenant } from '../standin/auth0-tenant.mjs';
-
-const READ = 'read:organizations read:organization_connections read:connections read:clients';
-let dbCount = 0;
-
-/** A new empty database on each backend under test. */
-function databases() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'portico-sync-'));
-  const out = [['sqlite', () => `sqlite://${path.join(dir, `d${dbCount++}.db`)}`]];
-  const admin = process.env.PORTICO_TEST_POSTGRES;
-  if (admin) {
-    const pgbin = readdirSync('/usr/lib/postgresql').sort().map((v) => `/usr/lib/postgresql/${v}/bin`).at(-1);
-    const u = new URL(admin);
-    out.push(['postgres', () => {
-      const name = `portico_sync_${process.pid}_${dbCount++}`;
-      execFileSync(`${pgbin}/createdb`, ['-h', u.hostname, '-p', u.port, '-U', u.username || 'postgres', name]);
-      return `${admin}/${name}`;
-    }]);
-  }
-  return out;
-}
-
-function secretFile(secret) {
-  const f = path.join(mkdtempSync(path.join(tmpdir(), 'portico-secret-')), 'secret');
-  writeFileSync(f, `${secret}\n`, { mode: 0o600 });
-  return f;
-}
-
-function syncArgs(tenant, database, extra = []) {
-  return ['sync', '--from', tenant.base, '--client-id', tenant.m2m.client_id, '--client-secret-file', secretFile(tenant.m2m.client_secret),
-    '--database', database, ...(extra.includes('--sync-timeout') ? [] : ['--sync-timeout', '2s']), ...extra];
-}
-
-/** Runs `portico-server sync` to its end: exit code and stderr. */
-function sync(tenant, database, extra = [], env = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(server, syncArgs(tenant, database, extra), { env: { ...process.env, PORTICO_LOG: 'warn', ...env } });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => (stderr += d));
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
-  });
-}
-
-/** The whole directory as the local Management API lists it. */
-async function dump(database) {
-  const p = await startPortico({ database, demo: false });
-  try {
-    const get = async (q) => (await p.api('GET', q, { scopes: READ })).body;
-    const orgs = (await get('/organizations?take=100')).organizations;
-    const out = { organizations: [], connections: (await get('/connections?take=100')).connections, clients: (await get('/clients?per_page=100&include_totals=true')).clients };
-    for (const o of orgs) out.organizations.push({ ...o, enabled: (await get(`/organizations/${o.id}/enabled_connections?per_page=100`)) });
-    return out;
-  } finally {
-    p.close();
-  }
-}
+import { READ, databases, secretFile, sync, syncArgs, dump } from './helpers.mjs';
 
 for (const [backend, newDatabase] of databases()) {
   test(`${backend}: a first sync copies the tenant with its ids, drops what Portico does not use, and owns the directory`, async (t) => {
@@ -107,7 +49,9 @@ for (const [backend, newDatabase] of databases()) {
       message: `This directory is synced from ${tenant.base}: organizations, connections and clients change there, and the next sync brings the change here.` });
     const c = await p.api('POST', '/connections', { body: { name: 'local', strategy: 'auth0' }, scopes: 'create:connections' });
     assert.equal(c.status, 409);
-    const health = await fetch(`${p.base}/healthz`);
+    // The public word, and the detail for a token with read:health.
+    assert.equal(await (await fetch(`${p.base}/healthz`)).text(), 'ok');
+    const health = await fetch(`${p.base}/healthz`, { headers: { authorization: `Bearer ${p.token('read:health')}` } });
     assert.equal(health.status, 200);
     assert.match(await health.text(), new RegExp(`^ok\\nsynced from ${tenant.base}: the last good sync finished \\d+ s ago$`));
   });
@@ -290,14 +234,17 @@ test('serve --sync-from: the last good copy serves while the source is down, and
   assert.equal(name, 'Acme, synced again');
   await tenant.down();
   const deadline = Date.now() + 20000;
+  const operator = { headers: { authorization: `Bearer ${p.token('read:health')}` } };
   let health;
   let text;
   do {
     await new Promise((r) => setTimeout(r, 250));
-    health = await fetch(`${p.base}/healthz`);
+    health = await fetch(`${p.base}/healthz`, operator);
     text = await health.text();
-  } while (!text.includes('the last attempt failed') && Date.now() < deadline);
+  } while (!(text.startsWith('stale') && text.includes('the last attempt failed')) && Date.now() < deadline);
   assert.equal(health.status, 503);
+  // A stranger reads one word.
+  assert.equal(await (await fetch(`${p.base}/healthz`)).text(), 'stale');
   assert.match(text, new RegExp(`^stale: the last good sync from ${tenant.base} finished \\d+ s ago, past the limit of 3 s\\nthe last attempt failed: .*cannot connect`));
   assert.equal((await context()).status, 200, 'logins go on from the last good copy');
   await tenant.listen();
@@ -306,8 +253,28 @@ test('serve --sync-from: the last good copy serves while the source is down, and
 });
 
 test('another portico-server as the source, with a management token from a file', async (t) => {
-  const source = await startPortico({});
+  // Not the demo: its logos are http://localhost, which only a demo directory may hold.
+  const source = await startPortico({ demo: false });
   t.after(() => source.close());
+  const write = 'create:connections create:organizations create:organization_connections create:clients';
+  const okta = await source.api('POST', '/connections', { scopes: write, body: {
+    name: 'acme-okta', display_name: 'Acme Okta', strategy: 'okta',
+    options: { domain_aliases: ['acme.test'], client_id: 'kept-at-the-source', icon_url: 'https://cdn.acme.test/okta.svg' },
+  } });
+  assert.equal(okta.status, 201, JSON.stringify(okta.body));
+  const db = await source.api('POST', '/connections', { scopes: write, body: { name: 'Username-Password-Authentication', strategy: 'auth0', enabled_clients: [] } });
+  assert.equal(db.status, 201, JSON.stringify(db.body));
+  for (const [name, branding] of [['acme', { logo_url: 'https://cdn.acme.test/logo.svg', colors: { primary: '#0059d6', page_background: '#eeeeee' } }], ['globex', null]]) {
+    const o = await source.api('POST', '/organizations', { scopes: write, body: {
+      name, display_name: name.toUpperCase(), ...(branding ? { branding } : {}),
+      enabled_connections: [{ connection_id: okta.body.id }, { connection_id: db.body.id, assign_membership_on_login: true, is_signup_enabled: true }],
+    } });
+    assert.equal(o.status, 201, JSON.stringify(o.body));
+  }
+  const app = await source.api('POST', '/clients', { scopes: write, body: {
+    name: 'Acme SPA', callbacks: ['https://app.example.com/callback'], organization_usage: 'require', organization_require_behavior: 'pre_login_prompt',
+  } });
+  assert.equal(app.status, 201, JSON.stringify(app.body));
   const tokenFile = secretFile(source.token(READ));
   const [[, newDatabase]] = databases();
   const database = newDatabase();

@@ -4,10 +4,12 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
+use portico_rules::url::ImageUrls;
 use serde_json::{Map, Value};
 
 pub use crate::error::invalid;
 use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
 /// A request body a resource reads: which fields a create and an update may carry,
 /// and how they become the input the store takes.
@@ -18,10 +20,18 @@ pub trait Input: Sized {
     /// Reads the fields of a body that holds only allowed ones.
     fn read(body: Body, creating: bool) -> ApiResult<Self>;
 
-    /// Parses a whole body: JSON, an object, only allowed fields, each field's rule.
+    /// Parses a whole body: JSON, an object, only allowed fields, each field's rule;
+    /// image URLs `https://` only.
     fn parse(bytes: &[u8], creating: bool) -> ApiResult<Self> {
+        Self::parse_with(bytes, creating, ImageUrls::HttpsOnly)
+    }
+
+    /// `parse`, with image URLs as `images` allows (the demo's are loopback http).
+    fn parse_with(bytes: &[u8], creating: bool, images: ImageUrls) -> ApiResult<Self> {
         let allowed = if creating { Self::CREATE } else { Self::UPDATE };
-        Self::read(Body::parse(bytes, allowed)?, creating)
+        let mut body = Body::parse(bytes, allowed)?;
+        body.images = images;
+        Self::read(body, creating)
     }
 }
 
@@ -30,29 +40,25 @@ pub struct Create<T>(pub T);
 /// The validated body of an update.
 pub struct Update<T>(pub T);
 
-async fn read_input<T: Input, S: Send + Sync>(
-    req: Request,
-    state: &S,
-    creating: bool,
-) -> ApiResult<T> {
+async fn read_input<T: Input>(req: Request, state: &AppState, creating: bool) -> ApiResult<T> {
     let bytes = Bytes::from_request(req, state)
         .await
         .map_err(|_| ApiError::invalid_body("Payload validation error: 'Invalid JSON'."))?;
-    T::parse(&bytes, creating)
+    T::parse_with(&bytes, creating, state.config.image_urls())
 }
 
-impl<T: Input, S: Send + Sync> FromRequest<S> for Create<T> {
+impl<T: Input> FromRequest<AppState> for Create<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
         read_input(req, state, true).await.map(Create)
     }
 }
 
-impl<T: Input, S: Send + Sync> FromRequest<S> for Update<T> {
+impl<T: Input> FromRequest<AppState> for Update<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+    async fn from_request(req: Request, state: &AppState) -> ApiResult<Self> {
         read_input(req, state, false).await.map(Update)
     }
 }
@@ -78,6 +84,8 @@ fn wrong_type(field: &str, expected: &str, v: &Value) -> ApiError {
 /// A JSON object body whose fields are taken one by one.
 pub struct Body {
     fields: Map<String, Value>,
+    /// Which image URLs its fields may hold.
+    images: ImageUrls,
 }
 
 impl Body {
@@ -102,7 +110,15 @@ impl Body {
                 unknown.join(",")
             )));
         }
-        Ok(Body { fields })
+        Ok(Body {
+            fields,
+            images: ImageUrls::HttpsOnly,
+        })
+    }
+
+    /// Which image URLs this body's fields may hold (`Input::parse_with`).
+    pub fn images(&self) -> ImageUrls {
+        self.images
     }
 
     pub fn into_map(self) -> Map<String, Value> {

@@ -7,13 +7,14 @@ use axum::{Json, Router};
 use portico_rules::context::{DiscoveryMethod, OrganizationUsage, RequireBehavior};
 use portico_rules::directory::validate_callback;
 use portico_rules::name::validate_display_name;
-use portico_rules::url::{parse_query, validate_https_url};
+use portico_rules::query;
+use portico_rules::url::validate_image_url;
 use serde_json::Value;
 
 use super::body::{invalid, Body, Input};
 use super::body::{Create, Update};
 use super::ids::ResourceId;
-use super::paging::{offset_list, offset_paging};
+use super::paging::{offset_list, paging, Paging};
 use super::reply::{created, deleted};
 use super::scope::{guarded, Resource};
 use crate::error::{ApiError, ApiResult};
@@ -35,13 +36,38 @@ async fn create(
     Ok(created(state.db.create_client(input).await?))
 }
 
+/// Offset paging (at most 1000 records deep, as Auth0), or checkpoints (`from`,
+/// `take`: every client, in `client_id` order), which Auth0's `/clients` offers too and
+/// a sync of more than 1000 applications needs.
 async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> ApiResult<Response> {
     let (select, q) = Fields::take(q)?;
-    let page = offset_paging(q)?;
-    let items = state.db.clients(page.offset(), page.per_page).await?;
-    let items: Vec<Value> = items.iter().map(|c| select.apply(c)).collect();
-    let total = state.db.count(Table::Clients);
-    offset_list("clients", page, items, total).await
+    match paging(q)? {
+        Paging::Checkpoint { from, take } => {
+            let from = from.unwrap_or_default();
+            let items = state.db.clients_after(&from, take + 1).await?;
+            let items: Vec<(String, Value)> = items
+                .iter()
+                .map(|c| (c.client_id.clone(), select.apply(c)))
+                .collect();
+            let more = items.len() as i64 > take;
+            let mut items: Vec<_> = items.into_iter().take(take as usize).collect();
+            let next = more
+                .then(|| items.last().map(|(id, _)| id.clone()))
+                .flatten();
+            let items: Vec<Value> = items.drain(..).map(|(_, v)| v).collect();
+            let mut out = serde_json::json!({ "clients": items });
+            if let Some(next) = next {
+                out["next"] = next.into();
+            }
+            Ok(Json(out).into_response())
+        }
+        Paging::Offset(page) => {
+            let items = state.db.clients(page.offset(), page.per_page).await?;
+            let items: Vec<Value> = items.iter().map(|c| select.apply(c)).collect();
+            let total = state.db.count(Table::Clients);
+            offset_list("clients", page, items, total).await
+        }
+    }
 }
 
 /// `fields` (comma-separated) and `include_fields` (default true), as Auth0: each
@@ -58,7 +84,8 @@ impl Fields {
             names: None,
             include: true,
         };
-        for (k, v) in parse_query(q.as_deref().unwrap_or("")) {
+        let params = query::read(q.as_deref().unwrap_or("")).map_err(ApiError::over_bound)?;
+        for (k, v) in params {
             match k.as_str() {
                 "fields" => select.names = Some(v.split(',').map(str::to_owned).collect()),
                 "include_fields" => {
@@ -162,7 +189,7 @@ impl Input for ClientInput {
         let description = body.string("description")?;
         let logo_uri = body.nullable_string("logo_uri")?;
         if let Some(Some(u)) = &logo_uri {
-            validate_https_url(u).map_err(|rule| invalid("logo_uri", rule))?;
+            validate_image_url(u, body.images()).map_err(|rule| invalid("logo_uri", rule))?;
         }
         let app_type = body.string("app_type")?;
         let callbacks = body.string_array("callbacks")?;

@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use portico_rules::directory::{validate_domain_alias, validate_strategy};
 use portico_rules::name::validate_display_name;
-use portico_rules::url::validate_https_url;
+use portico_rules::url::{validate_image_url, ImageUrls};
 use portico_rules::ConnectionName;
 use serde_json::{Map, Value};
 
@@ -73,15 +73,18 @@ async fn remove(State(state): State<AppState>, ResourceId(id): ResourceId) -> Ap
 
 // ---- the body --------------------------------------------------------------------
 
-/// `options`: `icon_url` and `authorization_endpoint` https, `domain_aliases`
-/// domain names; the rest is the strategy's own and kept as sent.
-fn parse_options(v: Value) -> ApiResult<Map<String, Value>> {
+/// `options`: `icon_url` an image URL (`images`), `authorization_endpoint` https,
+/// `domain_aliases` domain names; the rest is the strategy's own and kept as sent.
+fn parse_options(v: Value, images: ImageUrls) -> ApiResult<Map<String, Value>> {
     let map = as_object("options", v)?;
-    for key in ["icon_url", "authorization_endpoint"] {
+    for (key, allowed) in [
+        ("icon_url", images),
+        ("authorization_endpoint", ImageUrls::HttpsOnly),
+    ] {
         if let Some(v) = map.get(key) {
             let field = format!("options.{key}");
             let s = as_string(&field, v.clone())?;
-            validate_https_url(&s).map_err(|rule| invalid(&field, rule))?;
+            validate_image_url(&s, allowed).map_err(|rule| invalid(&field, rule))?;
         }
     }
     if let Some(v) = map.get("domain_aliases") {
@@ -104,6 +107,7 @@ impl Input for ConnectionInput {
         "options",
         "enabled_clients",
         "is_domain_connection",
+        "show_as_button",
     ];
     // name and strategy are fixed once created, as in Auth0.
     const UPDATE: &'static [&'static str] = &[
@@ -111,6 +115,7 @@ impl Input for ConnectionInput {
         "options",
         "enabled_clients",
         "is_domain_connection",
+        "show_as_button",
     ];
 
     fn read(mut body: Body, creating: bool) -> ApiResult<Self> {
@@ -130,9 +135,14 @@ impl Input for ConnectionInput {
                 Ok::<_, ApiError>(d)
             })
             .transpose()?;
-        let options = body.take("options").map(parse_options).transpose()?;
+        let images = body.images();
+        let options = body
+            .take("options")
+            .map(|o| parse_options(o, images))
+            .transpose()?;
         let enabled_clients = body.string_array("enabled_clients")?;
         let is_domain_connection = body.bool("is_domain_connection")?;
+        let show_as_button = body.bool("show_as_button")?;
         Ok(Self {
             name,
             display_name,
@@ -140,6 +150,7 @@ impl Input for ConnectionInput {
             options,
             enabled_clients,
             is_domain_connection,
+            show_as_button,
         })
     }
 }

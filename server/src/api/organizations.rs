@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use portico_rules::context::{Branding, BrandingColors};
 use portico_rules::directory::{MAX_ENABLED_CONNECTIONS, MAX_METADATA_KEYS, MAX_METADATA_LEN};
 use portico_rules::name::{organization_name_pattern, validate_display_name};
+use portico_rules::url::ImageUrls;
 use portico_rules::{HexColor, HttpsUrl, OrganizationName};
 use serde_json::{Map, Value};
 
@@ -128,8 +129,9 @@ fn parse_display_name(v: String) -> ApiResult<String> {
     Ok(v)
 }
 
-/// `branding`: `logo_url` (https) and `colors` (both hex colours), or null.
-pub fn parse_branding(v: Value) -> ApiResult<Option<Branding>> {
+/// `branding`: `logo_url` (an image URL, as `images` allows) and `colors` (both hex
+/// colours), or null.
+pub fn parse_branding(v: Value, images: ImageUrls) -> ApiResult<Option<Branding>> {
     if v.is_null() {
         return Ok(None);
     }
@@ -139,7 +141,10 @@ pub fn parse_branding(v: Value) -> ApiResult<Option<Branding>> {
         None | Some(Value::Null) => None,
         Some(v) => {
             let url = as_string("branding.logo_url", v)?;
-            Some(HttpsUrl::parse(&url).map_err(|rule| invalid("branding.logo_url", rule))?)
+            Some(
+                HttpsUrl::parse_with(&url, images)
+                    .map_err(|rule| invalid("branding.logo_url", rule))?,
+            )
         }
     };
     let colors = match map.remove("colors") {
@@ -221,7 +226,11 @@ impl Input for OrganizationInput {
             .nullable_string("display_name")?
             .map(|d| d.map(parse_display_name).transpose())
             .transpose()?;
-        let branding = body.take("branding").map(parse_branding).transpose()?;
+        let images = body.images();
+        let branding = body
+            .take("branding")
+            .map(|b| parse_branding(b, images))
+            .transpose()?;
         let metadata = body.take("metadata").map(parse_metadata).transpose()?;
         let enabled_connections = match body.take("enabled_connections") {
             None => Vec::new(),

@@ -6,7 +6,7 @@ use std::future::Future;
 
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use portico_rules::url::parse_query;
+use portico_rules::query;
 use serde::Serialize;
 use serde_json::json;
 
@@ -54,7 +54,7 @@ fn int_param(params: &[(String, String)], name: &str) -> ApiResult<Option<i64>> 
         .transpose()
 }
 
-/// Paging with checkpoints allowed (organizations, connections).
+/// Paging with checkpoints allowed (organizations, connections, clients).
 pub fn paging(query: Option<String>) -> ApiResult<Paging> {
     read(query, true)
 }
@@ -69,7 +69,7 @@ pub fn offset_paging(query: Option<String>) -> ApiResult<Offset> {
 }
 
 fn read(query: Option<String>, checkpoint_allowed: bool) -> ApiResult<Paging> {
-    let params = parse_query(query.as_deref().unwrap_or(""));
+    let params = query::read(query.as_deref().unwrap_or("")).map_err(ApiError::over_bound)?;
     let allowed: &[&str] = if checkpoint_allowed {
         &["page", "per_page", "include_totals", "from", "take"]
     } else {
@@ -103,7 +103,9 @@ fn read(query: Option<String>, checkpoint_allowed: bool) -> ApiResult<Paging> {
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(query_error("per_page", "Must be between 1 and 100"));
     }
-    if (page + 1) * per_page > MAX_PAGED_RECORDS {
+    // Checked: `page` is whatever a client sent (up to i64::MAX).
+    let deepest = page.checked_add(1).and_then(|p| p.checked_mul(per_page));
+    if deepest.is_none_or(|records| records > MAX_PAGED_RECORDS) {
         return Err(ApiError::BadRequest {
             code: "invalid_paging",
             message: "Requesting page exceeds the allowed maximum of 1000 records".into(),

@@ -14,6 +14,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::records::{Client, ConnectionInput, OrganizationInput};
 use crate::store::{Conflict, Db, StoreError};
 
+/// The demo's logos are served by this server, on loopback: the one kind of `http://`
+/// image URL a directory may hold, and only the demo's.
+const LOOPBACK: portico_rules::url::ImageUrls = portico_rules::url::ImageUrls::AlsoLoopback;
+
 pub const CALLBACK: &str = "http://localhost:8080/callback";
 
 /// The demo applications: (client_id, name, usage, behavior, what it shows).
@@ -76,7 +80,7 @@ async fn connection(
         "name": name, "display_name": display, "strategy": strategy,
         "options": options, "enabled_clients": clients, "is_domain_connection": false,
     });
-    let input = ConnectionInput::parse(body.to_string().as_bytes(), true)?;
+    let input = ConnectionInput::parse_with(body.to_string().as_bytes(), true, LOOPBACK)?;
     Ok(db.create_connection(input).await?.id)
 }
 
@@ -93,7 +97,8 @@ async fn organization(
             serde_json::from_value(branding.clone()).ok().flatten();
         if existing.branding != wanted {
             let body = json!({ "branding": branding });
-            let input = OrganizationInput::parse(body.to_string().as_bytes(), false)?;
+            let input =
+                OrganizationInput::parse_with(body.to_string().as_bytes(), false, LOOPBACK)?;
             db.update_organization(&existing.id, input).await?;
         }
         return Ok(());
@@ -106,7 +111,7 @@ async fn organization(
         "name": name, "display_name": display, "branding": branding,
         "metadata": { "tier": "demo" }, "enabled_connections": enabled,
     });
-    let input = OrganizationInput::parse(body.to_string().as_bytes(), true)?;
+    let input = OrganizationInput::parse_with(body.to_string().as_bytes(), true, LOOPBACK)?;
     match db.create_organization(input).await {
         Ok(_) | Err(StoreError::Conflict(Conflict::OrganizationName)) => Ok(()),
         Err(e) => Err(ApiError::from(e)),

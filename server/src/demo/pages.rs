@@ -1,6 +1,7 @@
 //! The pages the demo shows, and its routes: `/handoff`, the stand-in for an
 //! authorization server that shows exactly the request that would have gone upstream
-//! (served whenever no `--authorize-url` is set, demo or not), `/callback` (the demo
+//! (served only while no `--authorize-url` is set, demo or not: with one, users
+//! continue there and nothing goes to `/handoff`), `/callback` (the demo
 //! applications' `redirect_uri`, with `--demo`), and the list of flows to try that a
 //! bare `/` shows with `--demo`.
 
@@ -12,15 +13,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use portico_rules::i18n::Strings;
-use portico_rules::url::{encode_component, parse_query};
+use portico_rules::query;
+use portico_rules::url::encode_component;
 
 use super::CALLBACK;
 use crate::state::AppState;
+use crate::web::entry::over_bound_page;
 use crate::web::lang;
 use crate::web::shell::{escape_html, phrase, server_page, server_page_styled};
 
 pub fn router(state: &AppState) -> Router<AppState> {
-    let router = Router::new().route("/handoff", get(handoff));
+    let mut router = Router::new();
+    if state.config.authorize_url.is_none() {
+        router = router.route("/handoff", get(handoff));
+    }
     if state.config.demo {
         router
             .route("/callback", get(callback))
@@ -165,7 +171,10 @@ fn request_page(
     query: &str,
     headers: &HeaderMap,
 ) -> Response {
-    let params = parse_query(query);
+    let params = match query::read(query) {
+        Ok(params) => params,
+        Err(e) => return over_bound_page(state, &e, headers),
+    };
     let ui_locales = params
         .iter()
         .find(|(k, _)| k == "ui_locales")

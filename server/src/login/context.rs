@@ -1,17 +1,18 @@
 //! `GET /login/context`: everything the page needs for one screen (SPEC §3), and the
 //! same context for the server's own entry points.
 
+use std::sync::LazyLock;
 use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use portico_rules::context::{PublicConnection, PublicOrganization};
+use portico_rules::context::{OrganizationUsage, PublicConnection, PublicOrganization};
 use portico_rules::{ClientInfo, LoginContext, OrganizationRef};
 use sha2::{Digest, Sha256};
 
-use super::cache::Cached;
+use super::cache::{self, Cached};
 use super::query::{param, query_params, required};
 use crate::error::{ApiError, ApiResult};
 use crate::records::{Connection, EnabledConnection};
@@ -80,6 +81,10 @@ pub async fn context(state: &AppState, wanted: Wanted<'_>) -> ApiResult<Option<L
                 _ => return Ok(None),
             }
         }
+        // The personal login (SPEC §3): what it shows, bounded; a `require` client
+        // has none, so its prompt carries no connection (never another customer's
+        // enterprise SSO).
+        None if client.organization_usage == OrganizationUsage::Require => (None, Vec::new(), None),
         None => (
             None,
             state
@@ -140,13 +145,12 @@ async fn answer(state: &AppState, query: Option<String>) -> ApiResult<Cached> {
         param(&params, "redirect_uri"),
         param(&params, "connection"),
     );
-    let key = [
+    let key = cache::key(&[
         client_id,
         organization.unwrap_or(""),
         redirect_uri.unwrap_or(""),
         connection.unwrap_or(""),
-    ]
-    .join("\0");
+    ]);
     if let Some(hit) = state.context_cache.get(&key) {
         return Ok(hit);
     }
@@ -170,19 +174,21 @@ async fn answer(state: &AppState, query: Option<String>) -> ApiResult<Cached> {
             context(state, wanted).await?
         }
     };
-    let body: Bytes = match &ctx {
-        Some(ctx) => serde_json::to_vec(ctx).unwrap_or_default().into(),
-        None => serde_json::to_vec(&ApiError::organization_not_found().body())
-            .unwrap_or_default()
-            .into(),
-    };
-    let etag = HeaderValue::from_str(&format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]))
-        .map_err(|_| ApiError::Internal)?;
-    let answer = Cached {
-        at: Instant::now(),
-        found: ctx.is_some(),
-        body,
-        etag,
+    let answer = match &ctx {
+        Some(ctx) => {
+            let body: Bytes = serde_json::to_vec(ctx).unwrap_or_default().into();
+            Cached {
+                at: Instant::now(),
+                found: true,
+                etag: etag(&body)?,
+                body,
+            }
+        }
+        // One body for every not-found answer, shared by the entries that hold it.
+        None => Cached {
+            at: Instant::now(),
+            ..NOT_FOUND.clone()
+        },
     };
     state.context_cache.put(key, answer.clone());
     Ok(answer)
@@ -232,6 +238,24 @@ pub async fn get_context(
             res
         }
     }
+}
+
+/// The answer for an organization that is not one to log in to, made once.
+static NOT_FOUND: LazyLock<Cached> = LazyLock::new(|| {
+    let body: Bytes = serde_json::to_vec(&ApiError::organization_not_found().body())
+        .unwrap_or_default()
+        .into();
+    Cached {
+        at: Instant::now(),
+        found: false,
+        etag: etag(&body).unwrap_or(HeaderValue::from_static("\"\"")),
+        body,
+    }
+});
+
+fn etag(body: &[u8]) -> ApiResult<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{}\"", &hex(&Sha256::digest(body))[..32]))
+        .map_err(|_| ApiError::Internal)
 }
 
 fn hex(bytes: &[u8]) -> String {

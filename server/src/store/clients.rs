@@ -52,6 +52,18 @@ impl Db {
         Ok(rows.iter().map(client_from_row).collect::<Result<_, _>>()?)
     }
 
+    /// Clients in `client_id` order after `from` (checkpoint paging), at most `limit`.
+    pub async fn clients_after(&self, from: &str, limit: i64) -> StoreResult<Vec<Client>> {
+        let rows = sqlx::query(
+            "SELECT body FROM clients WHERE client_id > $1 ORDER BY client_id LIMIT $2",
+        )
+        .bind(from)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(client_from_row).collect::<Result<_, _>>()?)
+    }
+
     pub async fn update_client(&self, id: &str, input: ClientInput) -> StoreResult<Option<Client>> {
         let mut tx = self.pool.begin().await?;
         let Some(row) = sqlx::query("SELECT body FROM clients WHERE client_id = $1")

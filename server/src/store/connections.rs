@@ -4,6 +4,7 @@
 //! Every public read here is one indexed query, whatever the directory's size.
 
 use portico_rules::context::{ConnectionKind, DiscoveredOrganization};
+use portico_rules::directory::MAX_PERSONAL_CONNECTIONS;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -13,7 +14,7 @@ use super::{
 use crate::records::{domain_aliases, Connection, ConnectionInput};
 
 pub(super) const CONN_COLUMNS: &str =
-    "id, name, display_name, strategy, options, enabled_clients, is_domain_connection";
+    "id, name, display_name, strategy, options, enabled_clients, is_domain_connection, show_as_button AS connection_show_as_button";
 
 /// How many organizations discovery lists at most for one email domain.
 pub const MAX_DISCOVERED: i64 = 50;
@@ -28,8 +29,10 @@ pub(super) const DISCOVERY_SQL: &str =
        WHERE v.organization_id = o.id AND (v.show_as_button <> 0 OR c.kind <> $2)) \
      ORDER BY o.name LIMIT $3";
 
-/// Personal login: `$1` the client id.
-pub(super) const CLIENT_CONNECTIONS_SQL: &str = "SELECT c.id, c.name, c.display_name, c.strategy, c.options, c.enabled_clients, c.is_domain_connection FROM connection_clients cc JOIN connections c ON c.id = cc.connection_id WHERE cc.client_id = $1 ORDER BY c.name";
+/// Personal login: `$1` the client id, `$2` the enterprise kind, `$3` the limit. What
+/// the personal login shows: database and social connections, enterprise ones only
+/// with their own `show_as_button`.
+pub(super) const CLIENT_CONNECTIONS_SQL: &str = "SELECT c.id, c.name, c.display_name, c.strategy, c.options, c.enabled_clients, c.is_domain_connection, c.show_as_button AS connection_show_as_button FROM connection_clients cc JOIN connections c ON c.id = cc.connection_id WHERE cc.client_id = $1 AND (c.kind <> $2 OR c.show_as_button <> 0) ORDER BY c.name LIMIT $3";
 
 pub(super) fn connection_from_row(row: &AnyRow) -> Result<Connection, sqlx::Error> {
     let name: String = row.try_get("name")?;
@@ -40,6 +43,8 @@ pub(super) fn connection_from_row(row: &AnyRow) -> Result<Connection, sqlx::Erro
         options: parse_json(row.try_get("options")?).unwrap_or_default(),
         enabled_clients: parse_json(row.try_get("enabled_clients")?).unwrap_or_default(),
         is_domain_connection: row.try_get::<i64, _>("is_domain_connection")? != 0,
+        // Named apart from an enabled connection's own, which VISIBLE_SQL reads too.
+        show_as_button: row.try_get::<i64, _>("connection_show_as_button")? != 0,
         realms: vec![name.clone()],
         name,
     })
@@ -79,9 +84,10 @@ pub(super) async fn index_connection(
     Ok(())
 }
 
-/// Migration 2: the indexes and kinds of the connections that existed before it.
+/// Migration 2: the indexes and kinds of the connections that existed before it (in
+/// that migration's columns: `show_as_button` comes with migration 3).
 pub(super) async fn fill_indexes(tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {CONN_COLUMNS} FROM connections"))
+    let rows = sqlx::query("SELECT id, name, display_name, strategy, options, enabled_clients, is_domain_connection, CAST(0 AS BIGINT) AS connection_show_as_button FROM connections")
         .fetch_all(&mut **tx)
         .await?;
     for row in rows {
@@ -101,7 +107,7 @@ impl Db {
         let conn = Connection::from_input(new_id("con_"), input);
         let mut tx = self.pool.begin().await?;
         on_unique(
-            sqlx::query("INSERT INTO connections (id, name, display_name, strategy, options, enabled_clients, is_domain_connection, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            sqlx::query("INSERT INTO connections (id, name, display_name, strategy, options, enabled_clients, is_domain_connection, created_at, kind, show_as_button) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .bind(&conn.id)
                 .bind(&conn.name)
                 .bind(&conn.display_name)
@@ -111,6 +117,7 @@ impl Db {
                 .bind(conn.is_domain_connection as i64)
                 .bind(now())
                 .bind(conn.kind().as_str())
+                .bind(conn.show_as_button as i64)
                 .execute(&mut *tx)
                 .await,
             Conflict::ConnectionName,
@@ -175,11 +182,13 @@ impl Db {
         patch(&mut conn.options, input.options);
         patch(&mut conn.enabled_clients, input.enabled_clients);
         patch(&mut conn.is_domain_connection, input.is_domain_connection);
-        sqlx::query("UPDATE connections SET display_name = $1, options = $2, enabled_clients = $3, is_domain_connection = $4 WHERE id = $5")
+        patch(&mut conn.show_as_button, input.show_as_button);
+        sqlx::query("UPDATE connections SET display_name = $1, options = $2, enabled_clients = $3, is_domain_connection = $4, show_as_button = $5 WHERE id = $6")
             .bind(&conn.display_name)
             .bind(json_text(&conn.options))
             .bind(json_text(&conn.enabled_clients))
             .bind(conn.is_domain_connection as i64)
+            .bind(conn.show_as_button as i64)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -201,6 +210,8 @@ impl Db {
     pub async fn client_connections(&self, client_id: &str) -> StoreResult<Vec<Connection>> {
         let rows = sqlx::query(CLIENT_CONNECTIONS_SQL)
             .bind(client_id)
+            .bind(ConnectionKind::Enterprise.as_str())
+            .bind(MAX_PERSONAL_CONNECTIONS as i64)
             .fetch_all(&self.pool)
             .await?;
         decode_all(&rows, connection_from_row)

@@ -256,11 +256,11 @@ pub(super) async fn sync_connections(
             Some(h) if h == c => continue,
             Some(_) => {
                 counts.updated += 1;
-                "UPDATE connections SET name = $2, display_name = $3, strategy = $4, options = $5, enabled_clients = $6, is_domain_connection = $7, kind = $9 WHERE id = $1 AND $8 = $8"
+                "UPDATE connections SET name = $2, display_name = $3, strategy = $4, options = $5, enabled_clients = $6, is_domain_connection = $7, kind = $9, show_as_button = $10 WHERE id = $1 AND $8 = $8"
             }
             None => {
                 counts.created += 1;
-                "INSERT INTO connections (id, name, display_name, strategy, options, enabled_clients, is_domain_connection, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                "INSERT INTO connections (id, name, display_name, strategy, options, enabled_clients, is_domain_connection, created_at, kind, show_as_button) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             }
         };
         sqlx::query(sql)
@@ -273,6 +273,7 @@ pub(super) async fn sync_connections(
             .bind(c.is_domain_connection as i64)
             .bind(t)
             .bind(c.kind().as_str())
+            .bind(c.show_as_button as i64)
             .execute(&mut **tx)
             .await?;
         index_connection(tx, c).await?;

@@ -19,7 +19,7 @@ use crate::records::{
 /// enterprise connections can be hidden from the buttons (`show_as_button` false);
 /// database and social connections always show. `DISCOVERY_SQL` counts an
 /// organization by the same predicate.
-pub(super) const VISIBLE_SQL: &str = "SELECT oc.connection_id, oc.assign_membership_on_login, oc.show_as_button, oc.is_signup_enabled, c.id, c.name, c.display_name, c.strategy, c.options, c.enabled_clients, c.is_domain_connection FROM organization_connections oc JOIN connections c ON c.id = oc.connection_id WHERE oc.organization_id = $1 AND (oc.show_as_button <> 0 OR c.kind <> $2 OR c.name = $3) ORDER BY oc.created_at, c.name";
+pub(super) const VISIBLE_SQL: &str = "SELECT oc.connection_id, oc.assign_membership_on_login, oc.show_as_button, oc.is_signup_enabled, c.id, c.name, c.display_name, c.strategy, c.options, c.enabled_clients, c.is_domain_connection, c.show_as_button AS connection_show_as_button FROM organization_connections oc JOIN connections c ON c.id = oc.connection_id WHERE oc.organization_id = $1 AND (oc.show_as_button <> 0 OR c.kind <> $2 OR c.name = $3) ORDER BY oc.created_at, c.name";
 
 const ENABLED_SELECT: &str = "SELECT oc.connection_id, oc.assign_membership_on_login, oc.show_as_button, oc.is_signup_enabled, c.name, c.strategy FROM organization_connections oc JOIN connections c ON c.id = oc.connection_id";
 

@@ -5,6 +5,7 @@ use super::{connections, Db};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/0001_directory.sql")),
     (2, include_str!("../../migrations/0002_indexes.sql")),
+    (3, include_str!("../../migrations/0003_personal_login.sql")),
 ];
 
 impl Db {

@@ -3,6 +3,8 @@
 //! and the time in `settings`; the sync lock; where a directory is synced from. A sync that fails or
 //! is killed before the commit leaves the previous directory as it was.
 
+use std::time::Duration;
+
 use sqlx::{Any, Row, Transaction};
 
 use super::diff::{
@@ -12,15 +14,28 @@ use super::diff::{
 use super::{now, Backend, Db, StoreResult};
 use crate::records::Directory;
 
-/// The `settings` keys of a synced directory.
+/// The `settings` keys of a synced directory: its source, when the last good sync
+/// finished (epoch seconds), when the fleet's last run started (epoch milliseconds),
+/// and why the last run failed (absent after a good one).
 pub const SYNC_SOURCE: &str = "sync_source";
 pub const SYNC_FINISHED_AT: &str = "sync_finished_at";
+pub const SYNC_STARTED_AT_MS: &str = "sync_started_at_ms";
+pub const SYNC_LAST_ERROR: &str = "sync_last_error";
 
-/// Where the directory is synced from and when the last good sync finished.
+/// Where the directory is synced from, when the last good sync finished, and why the
+/// last run failed, if it did: what every instance sharing the database reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncState {
     pub source: String,
     pub finished_at: i64,
+    pub last_error: Option<String>,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// Held while one instance syncs; where several share PostgreSQL, a session advisory
@@ -67,27 +82,78 @@ impl Db {
         Ok(Some(SyncLock { _conn: Some(conn) }))
     }
 
+    /// This instance's turn to sync: the sync lock, taken only when the fleet's last
+    /// run (whichever instance ran it) started at least `every` ago, and that start
+    /// recorded as now. `None` when another instance holds the lock or ran recently,
+    /// so several instances sharing the database sync once per period between them.
+    /// Without `every` (the one-shot `sync` command) the run only needs the lock.
+    pub async fn claim_sync_run(&self, every: Option<Duration>) -> StoreResult<Option<SyncLock>> {
+        let Some(lock) = self.try_sync_lock().await? else {
+            return Ok(None);
+        };
+        let now = now_ms();
+        if let Some(every) = every {
+            let last: Option<String> =
+                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(SYNC_STARTED_AT_MS)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            let recent = last
+                .and_then(|t| t.parse::<i64>().ok())
+                .is_some_and(|t| now.saturating_sub(t) < every.as_millis() as i64);
+            if recent {
+                return Ok(None);
+            }
+        }
+        let mut tx = self.pool.begin().await?;
+        upsert_setting(&mut tx, SYNC_STARTED_AT_MS, &now.to_string()).await?;
+        tx.commit().await?;
+        Ok(Some(lock))
+    }
+
+    /// Records why the last run failed (`Some`), or that it did not (`None`), for
+    /// every instance's `/healthz`.
+    pub async fn record_sync_error(&self, error: Option<&str>) -> StoreResult<()> {
+        match error {
+            Some(e) => {
+                let mut tx = self.pool.begin().await?;
+                upsert_setting(&mut tx, SYNC_LAST_ERROR, e).await?;
+                tx.commit().await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM settings WHERE key = $1")
+                    .bind(SYNC_LAST_ERROR)
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Where the directory is synced from, if it is.
     pub async fn sync_state(&self) -> StoreResult<Option<SyncState>> {
-        let rows = sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2)")
+        let rows = sqlx::query("SELECT key, value FROM settings WHERE key IN ($1, $2, $3)")
             .bind(SYNC_SOURCE)
             .bind(SYNC_FINISHED_AT)
+            .bind(SYNC_LAST_ERROR)
             .fetch_all(&self.pool)
             .await?;
         let mut source = None;
         let mut finished_at = 0;
+        let mut last_error = None;
         for row in rows {
             let key: String = row.try_get("key")?;
             let value: String = row.try_get("value")?;
-            if key == SYNC_SOURCE {
-                source = Some(value);
-            } else {
-                finished_at = value.parse().unwrap_or(0);
+            match key.as_str() {
+                SYNC_SOURCE => source = Some(value),
+                SYNC_FINISHED_AT => finished_at = value.parse().unwrap_or(0),
+                _ => last_error = Some(value),
             }
         }
         Ok(source.map(|source| SyncState {
             source,
             finished_at,
+            last_error,
         }))
     }
 
@@ -123,6 +189,10 @@ impl Db {
         };
         upsert_setting(&mut tx, SYNC_SOURCE, source).await?;
         upsert_setting(&mut tx, SYNC_FINISHED_AT, &now().to_string()).await?;
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(SYNC_LAST_ERROR)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(changes)
     }

@@ -3,14 +3,20 @@
 //! manners a shared API expects — `429` honoured for every request in flight (the
 //! wait `Retry-After` or `X-RateLimit-Reset` names), transient failures (5xx, resets,
 //! timeouts) retried with exponential backoff, every request bounded by a timeout.
+//!
+//! And what a source that misbehaves cannot do: make it follow a redirect (a `307`
+//! from the token endpoint would have the client post `client_secret` to wherever it
+//! points: a redirect is an error naming where it led), send an answer larger than
+//! `MAX_BODY`, or hand over more than `--sync-max-records` records in all.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 
+use super::answer::{bounded_body, error_message, wait_from_headers, without_url, Body, MAX_BODY};
 use super::outcome::SyncError;
 
 /// How the source is authenticated. Secrets never reach a log or an error message.
@@ -49,6 +55,10 @@ impl Default for Retry {
 /// The longest wait a `429` may ask for before the sync gives up on it.
 const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(120);
 
+/// The default `--sync-max-records`: every organization, connection, client and
+/// enabled connection read, together.
+pub const DEFAULT_MAX_RECORDS: usize = 1_000_000;
+
 pub struct Client {
     http: reqwest::Client,
     base: String,
@@ -58,6 +68,9 @@ pub struct Client {
     /// No request starts before this instant: a `429` pauses them all.
     paused_until: Mutex<Option<Instant>>,
     pub requests: AtomicU64,
+    /// Records read so far, and the most a sync may read.
+    records: AtomicUsize,
+    max_records: usize,
 }
 
 enum Outcome {
@@ -69,32 +82,17 @@ enum Outcome {
     Fail(String),
 }
 
-fn wait_from_headers(headers: &header::HeaderMap) -> Option<Duration> {
-    let get = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
-    if let Some(secs) = get("retry-after") {
-        return Some(Duration::from_secs(secs));
-    }
-    let reset = get("x-ratelimit-reset")?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
-    Some(Duration::from_secs(reset.saturating_sub(now).max(1)))
-}
-
-/// The message of an Auth0-shaped error body, or the start of whatever came.
-fn error_message(body: &str) -> String {
-    serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.get("message")
-                .or_else(|| v.get("error_description"))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| body.chars().take(200).collect())
-}
-
 impl Client {
-    pub fn new(base: &str, auth: Auth, retry: Retry) -> Result<Client, SyncError> {
+    pub fn new(
+        base: &str,
+        auth: Auth,
+        retry: Retry,
+        max_records: usize,
+    ) -> Result<Client, SyncError> {
         let http = reqwest::Client::builder()
+            // Never: a redirect would carry the credentials (the token request's
+            // body, the bearer token) to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(retry.timeout)
             .connect_timeout(retry.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!(
@@ -112,7 +110,22 @@ impl Client {
             token: Mutex::new(None),
             paused_until: Mutex::new(None),
             requests: AtomicU64::new(0),
+            records: AtomicUsize::new(0),
+            max_records,
         })
+    }
+
+    /// Counts `n` more records read, or fails once the sync has read more than
+    /// `--sync-max-records` (a source that never stops ends here).
+    pub fn count_records(&self, n: usize) -> Result<(), SyncError> {
+        let read = self.records.fetch_add(n, Ordering::Relaxed) + n;
+        if read > self.max_records {
+            return Err(SyncError(format!(
+                "the source has sent more than {} records (--sync-max-records); stopped",
+                self.max_records
+            )));
+        }
+        Ok(())
     }
 
     async fn wait_for_pause(&self) {
@@ -142,11 +155,26 @@ impl Client {
             Err(e) => return Outcome::Retry(None, format!("cannot connect: {}", without_url(&e))),
         };
         let status = res.status();
+        if status.is_redirection() {
+            let to = res
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("nowhere it said");
+            return Outcome::Fail(format!(
+                "{status}: the source redirected to {to}, and a sync follows no redirect (it would carry the credentials there)"
+            ));
+        }
         let wait = wait_from_headers(res.headers());
-        let body = match res.text().await {
+        let body = match bounded_body(res).await {
             Ok(b) => b,
-            Err(e) if e.is_timeout() => return Outcome::Retry(None, "timed out".into()),
-            Err(e) => {
+            Err(Body::TooLarge) => {
+                return Outcome::Fail(format!("the answer is larger than {MAX_BODY} bytes"))
+            }
+            Err(Body::Broken(e)) if e.is_timeout() => {
+                return Outcome::Retry(None, "timed out".into())
+            }
+            Err(Body::Broken(e)) => {
                 return Outcome::Retry(None, format!("the answer broke off: {}", without_url(&e)))
             }
         };
@@ -269,17 +297,5 @@ impl Client {
         let url = format!("{}{path}", self.base);
         let what = path.split('?').next().unwrap_or(path);
         self.send(what, || self.http.get(&url), true).await
-    }
-}
-
-/// A reqwest error without the URL (which is in the message already).
-fn without_url(e: &reqwest::Error) -> String {
-    let mut s = e.to_string();
-    if let Some(u) = e.url() {
-        s = s.replace(&format!(" ({u})"), "");
-    }
-    match std::error::Error::source(e) {
-        Some(inner) => format!("{s}: {inner}"),
-        None => s,
     }
 }

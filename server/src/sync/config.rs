@@ -33,6 +33,10 @@ pub struct SourceArgs {
     /// Organizations read at the same time.
     #[arg(long, env = "PORTICO_SYNC_CONCURRENCY", default_value_t = 4)]
     pub sync_concurrency: usize,
+    /// The most records one sync reads, all lists together; a source that sends more
+    /// (or never stops) fails the sync, which then changes nothing.
+    #[arg(long, env = "PORTICO_SYNC_MAX_RECORDS", default_value_t = crate::sync::client::DEFAULT_MAX_RECORDS)]
+    pub sync_max_records: usize,
 }
 
 fn secret(file: Option<&PathBuf>, env: &str, what: &str) -> Result<Option<String>, String> {
@@ -83,6 +87,7 @@ impl SourceArgs {
                 ..Default::default()
             },
             concurrency: self.sync_concurrency.max(1),
+            max_records: self.sync_max_records,
         }))
     }
 }

@@ -10,6 +10,7 @@
 //! the background (`spawn`), one instance at a time where several share PostgreSQL
 //! (an advisory lock), and the last good copy keeps serving while the source is down.
 
+mod answer;
 pub mod client;
 pub mod config;
 pub mod outcome;
@@ -32,6 +33,8 @@ pub struct Source {
     pub retry: Retry,
     /// Organizations whose enabled connections are read at the same time.
     pub concurrency: usize,
+    /// The most records a sync reads, all lists together (`--sync-max-records`).
+    pub max_records: usize,
 }
 
 /// What one sync did.
@@ -47,15 +50,17 @@ pub struct Report {
     pub took: Duration,
 }
 
-/// One sync: `Ok(None)` when another instance holds the sync lock right now.
+/// One sync: `Ok(None)` when it is not this instance's turn (`Db::claim_sync_run`:
+/// another holds the lock, or the fleet's last run started less than `every` ago).
 pub async fn run_once(
     db: &Db,
     source: &Source,
     progress: Progress,
+    every: Option<Duration>,
 ) -> Result<Option<Report>, SyncError> {
     let started = Instant::now();
     let Some(_lock) = db
-        .try_sync_lock()
+        .claim_sync_run(every)
         .await
         .map_err(|e| SyncError(format!("taking the sync lock: {e:?}")))?
     else {
@@ -73,7 +78,12 @@ pub async fn run_once(
             audience: audience.clone(),
         },
     };
-    let client = Arc::new(Client::new(&source.url, auth, source.retry)?);
+    let client = Arc::new(Client::new(
+        &source.url,
+        auth,
+        source.retry,
+        source.max_records,
+    )?);
     let dir = read::directory(client.clone(), source.concurrency, &progress).await?;
     let read = started.elapsed();
     let changes = db.replace_directory(&dir, &source.url).await.map_err(|e| {
@@ -95,30 +105,38 @@ pub async fn run_once(
     }))
 }
 
-/// Syncs now and then every `every`, for as long as the server runs. A failure is
-/// logged and kept for `/healthz`; the directory keeps its last good copy.
+/// Syncs now and then once every `every` across the fleet, for as long as the server
+/// runs: each instance looks a few times a period, and runs only when the fleet's last
+/// run (recorded in the database) is a period old. A failure is logged and recorded
+/// for every instance's `/healthz`; the directory keeps its last good copy. A skipped
+/// turn changes nothing, the recorded error included.
 pub fn spawn(state: AppState, source: Source, every: Duration) {
+    let look = (every / 4).max(Duration::from_millis(250));
     tokio::spawn(async move {
         loop {
-            let error = match run_once(&state.db, &source, Progress::Log).await {
+            let outcome = match run_once(&state.db, &source, Progress::Log, Some(every)).await {
                 Ok(Some(report)) => {
                     if !report.changes.is_empty() {
                         state.context_cache.clear();
                     }
                     log_report(&report);
-                    None
+                    Some(None)
                 }
                 Ok(None) => {
-                    tracing::info!("another instance is syncing; skipped");
+                    tracing::debug!("not this instance's turn to sync; skipped");
                     None
                 }
                 Err(e) => {
                     tracing::error!(source = %source.url, error = %e, "sync failed; the last good copy keeps serving");
-                    Some(e.0)
+                    Some(Some(e.0))
                 }
             };
-            *state.sync_error.lock().unwrap_or_else(|p| p.into_inner()) = error;
-            tokio::time::sleep(every).await;
+            if let Some(error) = outcome {
+                if let Err(e) = state.db.record_sync_error(error.as_deref()).await {
+                    tracing::warn!(error = ?e, "cannot record the sync's outcome");
+                }
+            }
+            tokio::time::sleep(look).await;
         }
     });
 }

@@ -1,8 +1,15 @@
 //! Reading a source's directory through its Management API, in the shapes Auth0
-//! documents: organizations and connections by checkpoint (`from`/`take`, answered
-//! `{organizations|connections, next}`), clients by offset with `fields` and
-//! `include_totals`, each organization's enabled connections by offset
-//! (`{enabled_connections, start, limit, total}`), several organizations at a time.
+//! documents: organizations, connections and clients by checkpoint (`from`/`take`,
+//! answered `{organizations|connections|clients, next}`; clients with `fields`), each
+//! organization's enabled connections by offset (`{enabled_connections, start,
+//! limit, total}`), several organizations at a time.
+//!
+//! A sync copies the whole source or nothing, so a list is read whole or the sync
+//! fails: an offset list must announce its `total` and deliver exactly that many; a
+//! checkpoint that comes back (`next` A → B → A) is a loop; and the records of a sync
+//! are counted against `--sync-max-records`. A source whose `/clients` offers no
+//! checkpoints (a bare array for `take`) is read by offset, which Auth0 stops at 1,000
+//! records: more clients than that fail the sync rather than cut the list.
 //! Every record goes through the same parser as a Management API write here, so a
 //! synced directory follows the same rules as one written by hand; what Portico does
 //! not use is left behind (a connection's options keep only `icon_url` and
@@ -60,34 +67,51 @@ fn items(v: &Value, key: &str, what: &str) -> Result<Vec<Value>, SyncError> {
     }
 }
 
-/// Every page of a checkpoint list.
+/// Every page of a checkpoint list, starting from `first` (the first page, when the
+/// caller has already read it).
 async fn checkpoint_pages(
     client: &Client,
     path: &str,
+    extra: &str,
     key: &str,
     progress: &Progress,
+    first: Option<Value>,
 ) -> Result<Vec<Value>, SyncError> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut from = String::new();
+    let mut page = first;
     loop {
-        let q = if from.is_empty() {
-            format!("{path}?take={PAGE}")
-        } else {
-            format!("{path}?take={PAGE}&from={}", urlencode(&from))
+        let v = match page.take() {
+            Some(v) => v,
+            None if from.is_empty() => client.get(&format!("{path}?take={PAGE}{extra}")).await?,
+            None => {
+                let q = format!("{path}?take={PAGE}&from={}{extra}", urlencode(&from));
+                client.get(&q).await?
+            }
         };
-        let page = client.get(&q).await?;
-        let list = items(&page, key, path)?;
+        let list = items(&v, key, path)?;
         let n = list.len();
+        client.count_records(n)?;
         out.extend(list);
         progress.count(key, out.len());
-        match page.get("next").and_then(Value::as_str) {
-            Some(next) if !next.is_empty() && n > 0 && next != from => from = next.to_owned(),
+        match v.get("next").and_then(Value::as_str) {
+            Some(next) if !next.is_empty() && n > 0 => {
+                if !seen.insert(next.to_owned()) {
+                    return Err(SyncError(format!(
+                        "{path}: the checkpoint {next:?} came back after {} records; the source's paging loops",
+                        out.len()
+                    )));
+                }
+                from = next.to_owned();
+            }
             _ => return Ok(out),
         }
     }
 }
 
-/// Every page of an offset list with `include_totals`.
+/// Every page of an offset list with `include_totals`: the source must say how many
+/// there are (`total`) and deliver exactly that many, or the list is not known whole.
 async fn offset_pages(
     client: &Client,
     path: &str,
@@ -98,15 +122,48 @@ async fn offset_pages(
     for page in 0.. {
         let q = format!("{path}?page={page}&per_page={PAGE}&include_totals=true{extra}");
         let v = client.get(&q).await?;
+        let Some(total) = v.get("total").and_then(Value::as_u64) else {
+            return Err(SyncError(format!(
+                "{path}: the answer has no \"total\" (include_totals=true), so a page that ends the list cannot be told from one that cuts it"
+            )));
+        };
+        let total = total as usize;
         let list = items(&v, key, path)?;
         let n = list.len();
+        client.count_records(n)?;
         out.extend(list);
-        let total = v.get("total").and_then(Value::as_u64).unwrap_or(0) as usize;
-        if n < PAGE || out.len() >= total {
+        if n == 0 || out.len() >= total {
+            if out.len() != total {
+                return Err(SyncError(format!(
+                    "{path}: the source announced {total} records and sent {}",
+                    out.len()
+                )));
+            }
             break;
+        }
+        if (page + 2) * PAGE > OFFSET_DEPTH && total > out.len() {
+            return Err(SyncError(format!(
+                "{path}: the source has {total} records, and offset paging reads at most {OFFSET_DEPTH} (it offers no checkpoint paging here)"
+            )));
         }
     }
     Ok(out)
+}
+
+/// How deep offset paging goes (Auth0: `page * per_page + per_page ≤ 1000`).
+const OFFSET_DEPTH: usize = 1000;
+
+/// The source's clients: by checkpoint where it offers them (Auth0's `/clients` does,
+/// as Portico's), else by offset, which stops at 1,000.
+async fn clients(client: &Client, progress: &Progress) -> Result<Vec<Value>, SyncError> {
+    let path = "/api/v2/clients";
+    let extra = format!("&fields={}&include_fields=true", urlencode(CLIENT_FIELDS));
+    let first = client.get(&format!("{path}?take={PAGE}{extra}")).await?;
+    if first.get("clients").is_some_and(Value::is_array) {
+        return checkpoint_pages(client, path, &extra, "clients", progress, Some(first)).await;
+    }
+    // No checkpoints: what came was a page by offset (a bare array); read them so.
+    offset_pages(client, path, &extra, "clients").await
 }
 
 fn urlencode(s: &str) -> String {
@@ -145,6 +202,7 @@ fn connection(v: &Value) -> Result<Connection, SyncError> {
         "options",
         "enabled_clients",
         "is_domain_connection",
+        "show_as_button",
     ];
     let input = ConnectionInput::parse(&pick(&v, &keys), true).map_err(|e| rejected(&what, e))?;
     Ok(Connection::from_input(id, input))
@@ -205,23 +263,35 @@ pub async fn directory(
     concurrency: usize,
     progress: &Progress,
 ) -> Result<Directory, SyncError> {
-    let organizations: Vec<Organization> =
-        checkpoint_pages(&client, "/api/v2/organizations", "organizations", progress)
-            .await?
-            .iter()
-            .map(organization)
-            .collect::<Result<_, _>>()?;
-    let connections: Vec<Connection> =
-        checkpoint_pages(&client, "/api/v2/connections", "connections", progress)
-            .await?
-            .iter()
-            .map(connection)
-            .collect::<Result<_, _>>()?;
-    let extra = format!("&fields={}&include_fields=true", urlencode(CLIENT_FIELDS));
-    let mut clients = Vec::new();
-    for v in offset_pages(&client, "/api/v2/clients", &extra, "clients").await? {
-        clients.extend(client_record(&v)?);
+    let organizations: Vec<Organization> = checkpoint_pages(
+        &client,
+        "/api/v2/organizations",
+        "",
+        "organizations",
+        progress,
+        None,
+    )
+    .await?
+    .iter()
+    .map(organization)
+    .collect::<Result<_, _>>()?;
+    let connections: Vec<Connection> = checkpoint_pages(
+        &client,
+        "/api/v2/connections",
+        "",
+        "connections",
+        progress,
+        None,
+    )
+    .await?
+    .iter()
+    .map(connection)
+    .collect::<Result<_, _>>()?;
+    let mut clients_read = Vec::new();
+    for v in clients(&client, progress).await? {
+        clients_read.extend(client_record(&v)?);
     }
+    let clients = clients_read;
     progress.count("clients", clients.len());
     let strategies: Arc<HashMap<String, String>> = Arc::new(
         connections

@@ -57,8 +57,9 @@ pub fn brotli(bytes: &[u8], quality: u32) -> Vec<u8> {
     out
 }
 
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+/// Gzip at `level` (0–9): the built files once, at 9; a page per response, at 6.
+pub fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
     let _ = e.write_all(bytes);
     e.finish().unwrap_or_default()
 }
@@ -89,7 +90,7 @@ impl Assets {
                 }
                 let asset = Asset {
                     content_type: content_type(&name),
-                    gzip: gzip(&raw).into(),
+                    gzip: gzip(&raw, 9).into(),
                     brotli: brotli(&raw, 11).into(),
                     raw: raw.into(),
                 };

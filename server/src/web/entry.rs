@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use portico_rules::authorize::error_fields;
 use portico_rules::flow::PageError;
+use portico_rules::query::QueryError;
 use portico_rules::{
     organization_from_host, resolve_login_screen, AuthorizeRequest, LoginContext, OrganizationRef,
     Screen,
@@ -32,7 +33,7 @@ pub fn requested_organization(
         return Some(OrganizationRef::parse(param));
     }
     let base = config.base_domain.as_deref()?;
-    let host = request::host(headers, config.trust_proxy)?;
+    let host = request::host(headers)?;
     organization_from_host(host, base).map(|name| Some(OrganizationRef::Name(name)))
 }
 
@@ -82,9 +83,19 @@ pub async fn context_for(
     }
 }
 
+/// The page for a request whose query crossed one of its bounds (`rules::query`):
+/// the error page, 414 or 400, in the language the request's headers ask for (its
+/// `ui_locales` was never read), redirecting nowhere. Answered before anything is
+/// looked up.
+pub fn over_bound_page(state: &AppState, e: &QueryError, headers: &HeaderMap) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let language = lang::for_request(&state.config, None, headers);
+    error_page(state, language, status, PageError::RequestTooLarge, headers)
+}
+
 /// Whether the host itself names an organization (under `--base-domain`).
 pub fn host_names_organization(config: &Config, headers: &HeaderMap) -> bool {
-    let host = request::host(headers, config.trust_proxy);
+    let host = request::host(headers);
     match (config.base_domain.as_deref(), host) {
         (Some(base), Some(host)) => organization_from_host(host, base).is_some(),
         _ => false,
@@ -100,6 +111,9 @@ pub async fn entry(
 ) -> Response {
     let query = query.unwrap_or_default();
     let req = AuthorizeRequest::parse(&query);
+    if let Some(e) = req.over_bound() {
+        return over_bound_page(&state, e, &headers);
+    }
     let language = || lang::for_request(&state.config, req.get("ui_locales"), &headers);
     let (ctx, requested) = match context_for(&state, &req, &headers).await {
         Ok(found) => found,
@@ -185,5 +199,8 @@ pub async fn static_page(
     };
     let query = query.unwrap_or_default();
     let req = AuthorizeRequest::parse(&query);
+    if let Some(e) = req.over_bound() {
+        return over_bound_page(&state, e, &headers);
+    }
     render_page(&state, assets, &req, &query, None, StatusCode::OK, &headers)
 }

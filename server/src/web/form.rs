@@ -1,81 +1,102 @@
 //! The page's forms, posted without JavaScript (SPEC §10): the organization prompt, a
-//! database connection's email, and the way to the prompt. Each is answered as the
-//! page answers the same form, by the same rules (`flow::read_prompt`,
-//! `flow::after_prompt`, `screens::forward`): a `303` to the next address, or the
-//! prompt rendered again with what was typed and why it was refused.
+//! connection's button (a database connection's with its email), "Sign up", and the
+//! way to the prompt. Each is answered as the page answers the same form, by the same
+//! rules (`flow::read_prompt`, `flow::after_prompt`, `screens::forward`): a `303` to
+//! the next address, or the prompt rendered again with what was typed and why it was
+//! refused.
 //!
-//! Every form carries the request it belongs to in its field `query` (and posts to
-//! that address, so the page it gets back is at the address it renders).
+//! Every form posts to the address of the request it belongs to: the request is the
+//! address's query (read within the same bounds as every public query), so the page it
+//! gets back is at the address it renders, and the body holds only what was chosen or
+//! typed.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use portico::screens;
-use portico_rules::flow::{after_prompt, read_prompt, PromptEntry};
-use portico_rules::url::parse_query;
+use portico_rules::flow::{after_prompt, read_prompt, PageError, PromptEntry};
 use portico_rules::{
-    normalize_prompt_input, resolve_login_screen, AuthorizeRequest, ConnectionKind, LoginContext,
-    OrganizationName, Screen,
+    normalize_prompt_input, query, resolve_login_screen, AuthorizeRequest, ConnectionKind,
+    LoginContext, OrganizationName, Screen,
 };
 
-use super::entry::{context_for, host_names_organization, redirect_with, without_dist};
+use super::entry::{
+    context_for, host_names_organization, over_bound_page, redirect_with, without_dist,
+};
 use super::lang;
 use super::page::{render_page, First, Posted};
-use super::shell::unavailable_page;
+use super::shell::{error_page, unavailable_page};
 use crate::login::discover;
 use crate::state::AppState;
 
-/// The longest form the page can post: a request's query (a few KB at most) and a
-/// typed name or email.
-const MAX_FORM: usize = 32 * 1024;
+/// The longest body a form of the page can post: a few short fields (a typed name or
+/// email, a connection's name). The request itself is in the address.
+pub const MAX_FORM: usize = 4 * 1024;
 
 /// `POST /authorize` and `POST /`.
 pub async fn submit(
     State(state): State<AppState>,
     uri: Uri,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if body.len() > MAX_FORM {
-        return too_large(&state);
+    let query = query.unwrap_or_default();
+    let req = AuthorizeRequest::parse(&query);
+    if let Some(e) = req.over_bound() {
+        return over_bound_page(&state, e, &headers);
     }
-    let form = parse_query(&String::from_utf8_lossy(&body));
+    if req.repeats_a_parameter() {
+        let language = lang::for_request(&state.config, req.get("ui_locales"), &headers);
+        let e = PageError::RepeatedParameter;
+        return error_page(&state, language, StatusCode::BAD_REQUEST, e, &headers);
+    }
+    let form = match std::str::from_utf8(&body)
+        .ok()
+        .filter(|_| body.len() <= MAX_FORM)
+        .map(query::read)
+    {
+        Some(Ok(form)) => form,
+        // Larger than any form of the page, or not one of them.
+        _ => {
+            let status = if body.len() > MAX_FORM {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let language = lang::for_request(&state.config, req.get("ui_locales"), &headers);
+            return error_page(
+                &state,
+                language,
+                status,
+                PageError::RequestTooLarge,
+                &headers,
+            );
+        }
+    };
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let query = field("query").unwrap_or("");
     let posted = Posting {
         state: &state,
         headers: &headers,
         path: uri.path(),
-        query,
-        req: AuthorizeRequest::parse(query),
+        query: &query,
+        req,
     };
     if let Some(connection) = field("connection") {
-        return posted.database(connection, field("email")).await;
+        return posted.connect(connection, field("email"), false).await;
+    }
+    if let Some(connection) = field("signup") {
+        return posted.connect(connection, None, true).await;
     }
     if field("step") == Some("prompt") || field("organization").is_some() {
         return posted.prompt(field("organization"), field("choice")).await;
     }
     posted.next(&posted.req)
-}
-
-/// 413, with the headers of a page and a sentence saying why.
-fn too_large(state: &AppState) -> Response {
-    let mut res = axum::response::IntoResponse::into_response((
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "This form is larger than 32 KB, which no form of this page can be.",
-    ));
-    super::shell::html_headers(
-        res.headers_mut(),
-        &super::shell::new_nonce(),
-        &state.config,
-        true,
-    );
-    res
 }
 
 /// One posted form.
@@ -84,7 +105,7 @@ struct Posting<'a> {
     headers: &'a HeaderMap,
     /// Where it was posted: `/authorize` or `/`.
     path: &'a str,
-    /// Its field `query`, as sent.
+    /// The query of the address it was posted to, as sent: the request.
     query: &'a str,
     req: AuthorizeRequest,
 }
@@ -96,9 +117,10 @@ impl Posting<'_> {
         redirect_with(self.state, StatusCode::SEE_OTHER, &url)
     }
 
-    /// A database connection's form: on to its identity provider with the typed
-    /// email as `login_hint`, as the page's click continues.
-    async fn database(&self, connection: &str, email: Option<&str>) -> Response {
+    /// A connection's button: on to its identity provider, as the page's click
+    /// continues — a database connection's with the typed email as `login_hint`,
+    /// "Sign up" (`signup`, a database connection) asking for the sign-up screen.
+    async fn connect(&self, connection: &str, email: Option<&str>, signup: bool) -> Response {
         let (ctx, requested) = match context_for(self.state, &self.req, self.headers).await {
             Ok(found) => found,
             Err(page) => return page,
@@ -109,15 +131,23 @@ impl Posting<'_> {
             Screen::PersonalLogin { .. } => false,
             _ => return self.next(&self.req),
         };
+        // Only what the screen offered: one of its connections, sign-up where allowed.
         let Some(c) = ctx
             .connections
             .iter()
-            .find(|c| c.name == connection && c.kind == ConnectionKind::Database)
+            .find(|c| c.name == connection)
+            .filter(|c| !signup || (c.kind == ConnectionKind::Database && c.is_signup_enabled))
         else {
             return self.next(&self.req);
         };
-        let hint = email.map(str::trim).filter(|e| !e.is_empty());
-        let url = screens::forward(&self.req, &ctx, with_organization, &c.name, hint);
+        let database = c.kind == ConnectionKind::Database;
+        let hint = email.map(str::trim).filter(|e| database && !e.is_empty());
+        let req = if signup {
+            self.req.for_signup()
+        } else {
+            self.req.clone()
+        };
+        let url = screens::forward(&req, &ctx, with_organization, &c.name, hint);
         redirect_with(self.state, StatusCode::SEE_OTHER, &url)
     }
 

@@ -105,7 +105,8 @@ fn html_with_csp(
     let (bytes, encoding) = if accepts(req_headers, "br") {
         (brotli(body.as_bytes(), 5), Some("br"))
     } else if accepts(req_headers, "gzip") {
-        (gzip(body.as_bytes()), Some("gzip"))
+        // A moderate level: this runs per response, on what a stranger sent too.
+        (gzip(body.as_bytes(), 6), Some("gzip"))
     } else {
         (body.into_bytes(), None)
     };

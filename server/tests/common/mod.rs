@@ -32,6 +32,7 @@ pub struct Options {
     pub config: Config,
     pub public_limit: u32,
     pub management_limit: u32,
+    pub context_cache_bytes: usize,
 }
 
 impl Default for Options {
@@ -43,6 +44,7 @@ impl Default for Options {
             },
             public_limit: 10_000,
             management_limit: 10_000,
+            context_cache_bytes: portico_server::login::cache::DEFAULT_MAX_BYTES,
         }
     }
 }
@@ -87,6 +89,7 @@ pub async fn app_with(opts: Options) -> TestApp {
     let limits = Limits {
         public: opts.public_limit,
         management: opts.management_limit,
+        context_cache_bytes: opts.context_cache_bytes,
     };
     let state = AppState::new(db, key, opts.config, limits, assets);
     TestApp {
