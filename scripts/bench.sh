@@ -7,7 +7,9 @@
 #                    SQLite and PostgreSQL (bench/results/scale.{json,md})
 #   bench/sync.mjs   `portico-server sync` of a 10,000-organization stand-in Auth0
 #                    tenant, then a re-sync after 10 changes (bench/results/sync.{json,md})
-# PORTICO_BENCH=pages, =scale or =sync runs only one of them.
+#   bench/attack.mjs a legitimate client's latency, and the server's memory, while one
+#                    client sends the worst requests it can (bench/results/attack.{json,md})
+# PORTICO_BENCH=pages, =scale, =sync or =attack runs only one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -21,5 +23,6 @@ case ${PORTICO_BENCH:-all} in
   pages) node bench/run.mjs "$@" ;;
   scale) node bench/scale.mjs ;;
   sync) node bench/sync.mjs ;;
-  *) node bench/run.mjs "$@"; node bench/scale.mjs; node bench/sync.mjs ;;
+  attack) node bench/attack.mjs "$@" ;;
+  *) node bench/run.mjs "$@"; node bench/scale.mjs; node bench/sync.mjs; node bench/attack.mjs ;;
 esac

@@ -36,7 +36,16 @@ pub async fn edge(State(state): State<AppState>, mut req: Request, next: Next) -
     next.run(req).await
 }
 
-async fn limit(limiter: &RateLimiter, req: Request, next: Next) -> Response {
+/// A client over its limit gets its `429` after `pause` (`--rate-limit-pause`): a
+/// refusal costs the server almost nothing, but answered at once it lets one client
+/// keep the server busy with thousands of them a second; paused, each of its
+/// connections (at most `--max-connections-per-client`) carries one a pause.
+async fn limit(
+    limiter: &RateLimiter,
+    pause: std::time::Duration,
+    req: Request,
+    next: Next,
+) -> Response {
     let ip = req
         .extensions()
         .get::<ClientIp>()
@@ -45,6 +54,9 @@ async fn limit(limiter: &RateLimiter, req: Request, next: Next) -> Response {
     let mut res = if decision.allowed {
         next.run(req).await
     } else {
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -66,12 +78,12 @@ async fn limit(limiter: &RateLimiter, req: Request, next: Next) -> Response {
 
 /// The Management API's own limit.
 pub async fn management_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    limit(&state.management_limiter, req, next).await
+    limit(&state.management_limiter, state.refusal_pause, req, next).await
 }
 
 /// The public endpoints' limit.
 pub async fn public_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    limit(&state.public_limiter, req, next).await
+    limit(&state.public_limiter, state.refusal_pause, req, next).await
 }
 
 /// After a successful management write, cached login contexts may be stale.

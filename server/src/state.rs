@@ -61,14 +61,18 @@ pub struct Inner {
     pub public_limiter: RateLimiter,
     pub assets: Option<Assets>,
     pub context_cache: ContextCache,
+    /// How long a request over its rate limit waits for its `429`.
+    pub refusal_pause: std::time::Duration,
 }
 
-/// Requests per client address per minute, for each group of endpoints, and the
-/// bytes the login context cache may hold.
+/// Requests per client address per minute, for each group of endpoints; how long a
+/// refused request waits for its `429`; and the bytes the login context cache may
+/// hold.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub public: u32,
     pub management: u32,
+    pub refusal_pause: std::time::Duration,
     pub context_cache_bytes: usize,
 }
 
@@ -77,6 +81,7 @@ impl Default for Limits {
         Limits {
             public: 600,
             management: 1200,
+            refusal_pause: std::time::Duration::from_secs(1),
             context_cache_bytes: crate::login::cache::DEFAULT_MAX_BYTES,
         }
     }
@@ -101,6 +106,7 @@ impl AppState {
             public_limiter: RateLimiter::new(limits.public, 60),
             assets,
             context_cache: ContextCache::new(limits.context_cache_bytes),
+            refusal_pause: limits.refusal_pause,
         }))
     }
 }

@@ -560,3 +560,55 @@ async fn image_urls_to_loopback_are_for_the_demo_only() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
 }
+
+// A refused request waits for its 429, so one client cannot keep the server busy
+// with thousands of refusals a second; another client is answered at once meanwhile.
+#[tokio::test]
+async fn a_client_over_its_limit_waits_for_its_refusals() {
+    use std::net::SocketAddr;
+    use std::time::{Duration, Instant};
+    let pause = Duration::from_millis(400);
+    let app = app_with(Options {
+        public_limit: 1,
+        refusal_pause: pause,
+        ..Options::default()
+    })
+    .await;
+    let from = |ip: [u8; 4]| {
+        let mut req = Request::get("/login/context?client_id=none")
+            .body(Body::empty())
+            .unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(SocketAddr::from((ip, 5000))));
+        req
+    };
+    assert_eq!(
+        app.request(from([192, 0, 2, 1])).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let started = Instant::now();
+    let refused = app.request(from([192, 0, 2, 1])).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(started.elapsed() >= pause, "{:?}", started.elapsed());
+    // Meanwhile another client: its own window, no pause.
+    let (other, slow) = tokio::join!(app.request(from([192, 0, 2, 2])), async {
+        app.request(from([192, 0, 2, 1])).await
+    });
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert_eq!(slow.status, StatusCode::TOO_MANY_REQUESTS);
+    // An IPv6 client is its /64: another address in it shares the window.
+    let v6 = |last: u16| {
+        let mut req = Request::get("/login/context?client_id=none")
+            .body(Body::empty())
+            .unwrap();
+        let ip = std::net::Ipv6Addr::new(0x2001, 0xdb8, 7, 7, 0, 0, 0, last);
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(SocketAddr::from((ip, 5000))));
+        req
+    };
+    assert_eq!(app.request(v6(1)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.request(v6(2)).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

@@ -65,6 +65,9 @@ pub struct ServeArgs {
     /// trusted proxies are not held to it).
     #[arg(long, env = "PORTICO_MAX_CONNECTIONS_PER_CLIENT", default_value_t = crate::listen::Limits::default().max_connections_per_client)]
     pub max_connections_per_client: usize,
+    /// How long a request over its rate limit waits for its 429 (0s: none).
+    #[arg(long, env = "PORTICO_RATE_LIMIT_PAUSE", default_value = "1s")]
+    pub rate_limit_pause: String,
     /// The most bytes the login context cache holds (answers live one second).
     #[arg(long, env = "PORTICO_CONTEXT_CACHE_BYTES", default_value_t = crate::login::cache::DEFAULT_MAX_BYTES)]
     pub context_cache_bytes: usize,
@@ -136,6 +139,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let limits = Limits {
         public: args.public_rate_limit,
         management: args.management_rate_limit,
+        refusal_pause: duration("rate-limit-pause", &args.rate_limit_pause)?,
         context_cache_bytes: args.context_cache_bytes,
     };
     let state = AppState::new(db.clone(), token_key, config, limits, assets);

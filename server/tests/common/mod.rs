@@ -33,6 +33,7 @@ pub struct Options {
     pub public_limit: u32,
     pub management_limit: u32,
     pub context_cache_bytes: usize,
+    pub refusal_pause: Duration,
 }
 
 impl Default for Options {
@@ -45,6 +46,8 @@ impl Default for Options {
             public_limit: 10_000,
             management_limit: 10_000,
             context_cache_bytes: portico_server::login::cache::DEFAULT_MAX_BYTES,
+            // The tests of the limits read their 429s at once.
+            refusal_pause: Duration::ZERO,
         }
     }
 }
@@ -89,6 +92,7 @@ pub async fn app_with(opts: Options) -> TestApp {
     let limits = Limits {
         public: opts.public_limit,
         management: opts.management_limit,
+        refusal_pause: opts.refusal_pause,
         context_cache_bytes: opts.context_cache_bytes,
     };
     let state = AppState::new(db, key, opts.config, limits, assets);
