@@ -39,7 +39,7 @@ impl Db {
             (
                 "personal connections",
                 CLIENT_CONNECTIONS_SQL,
-                vec![Text("client")],
+                vec![Text("client"), enterprise, Int(20)],
             ),
             (
                 "organization by id",
