@@ -535,14 +535,11 @@ async fn public_healthz_says_ok_or_stale_and_nothing_more() {
 
 #[tokio::test]
 async fn image_urls_to_loopback_are_for_the_demo_only() {
+    let local_logo = || {
+        Some(json!({"name": "local", "branding": {"logo_url": "http://localhost:8080/logo.svg"}}))
+    };
     let app = app().await;
-    let r = app
-        .api(
-            Method::POST,
-            "/organizations",
-            Some(json!({"name": "local", "branding": {"logo_url": "http://localhost:8080/logo.svg"}})),
-        )
-        .await;
+    let r = app.api(Method::POST, "/organizations", local_logo()).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
     assert_eq!(
         r.json()["message"],
@@ -551,13 +548,7 @@ async fn image_urls_to_loopback_are_for_the_demo_only() {
     let mut opts = Options::default();
     opts.config.demo = true;
     let demo = app_with(opts).await;
-    let r = demo
-        .api(
-            Method::POST,
-            "/organizations",
-            Some(json!({"name": "local", "branding": {"logo_url": "http://localhost:8080/logo.svg"}})),
-        )
-        .await;
+    let r = demo.api(Method::POST, "/organizations", local_logo()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
 }
 
@@ -574,7 +565,8 @@ async fn a_client_over_its_limit_waits_for_its_refusals() {
         ..Options::default()
     })
     .await;
-    let from = |ip: [u8; 4]| {
+    // A lookup from `ip`.
+    let from = |ip: std::net::IpAddr| {
         let mut req = Request::get("/login/context?client_id=none")
             .body(Body::empty())
             .unwrap();
@@ -582,30 +574,18 @@ async fn a_client_over_its_limit_waits_for_its_refusals() {
             .insert(axum::extract::ConnectInfo(SocketAddr::from((ip, 5000))));
         req
     };
-    assert_eq!(
-        app.request(from([192, 0, 2, 1])).await.status,
-        StatusCode::NOT_FOUND
-    );
+    let v4 = |last: u8| from(std::net::Ipv4Addr::new(192, 0, 2, last).into());
+    assert_eq!(app.request(v4(1)).await.status, StatusCode::NOT_FOUND);
     let started = Instant::now();
-    let refused = app.request(from([192, 0, 2, 1])).await;
+    let refused = app.request(v4(1)).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(started.elapsed() >= pause, "{:?}", started.elapsed());
     // Meanwhile another client: its own window, no pause.
-    let (other, slow) = tokio::join!(app.request(from([192, 0, 2, 2])), async {
-        app.request(from([192, 0, 2, 1])).await
-    });
+    let (other, slow) = tokio::join!(app.request(v4(2)), async { app.request(v4(1)).await });
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     assert_eq!(slow.status, StatusCode::TOO_MANY_REQUESTS);
     // An IPv6 client is its /64: another address in it shares the window.
-    let v6 = |last: u16| {
-        let mut req = Request::get("/login/context?client_id=none")
-            .body(Body::empty())
-            .unwrap();
-        let ip = std::net::Ipv6Addr::new(0x2001, 0xdb8, 7, 7, 0, 0, 0, last);
-        req.extensions_mut()
-            .insert(axum::extract::ConnectInfo(SocketAddr::from((ip, 5000))));
-        req
-    };
+    let v6 = |last: u16| from(std::net::Ipv6Addr::new(0x2001, 0xdb8, 7, 7, 0, 0, 0, last).into());
     assert_eq!(app.request(v6(1)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
         app.request(v6(2)).await.status,
