@@ -10,7 +10,7 @@
 //! gets back is at the address it renders, and the body holds only what was chosen or
 //! typed.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
@@ -40,8 +40,10 @@ pub async fn submit(
     uri: Uri,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
+    // Read no more of the body than a form of the page can be.
+    let body = axum::body::to_bytes(body, MAX_FORM).await;
     let query = query.unwrap_or_default();
     let req = AuthorizeRequest::parse(&query);
     if let Some(e) = req.over_bound() {
@@ -52,19 +54,15 @@ pub async fn submit(
         let e = PageError::RepeatedParameter;
         return error_page(&state, language, StatusCode::BAD_REQUEST, e, &headers);
     }
-    let form = match std::str::from_utf8(&body)
-        .ok()
-        .filter(|_| body.len() <= MAX_FORM)
-        .map(query::read)
-    {
-        Some(Ok(form)) => form,
-        // Larger than any form of the page, or not one of them.
-        _ => {
-            let status = if body.len() > MAX_FORM {
-                StatusCode::PAYLOAD_TOO_LARGE
-            } else {
-                StatusCode::BAD_REQUEST
-            };
+    let form = match body.as_deref().map(std::str::from_utf8) {
+        Ok(Ok(text)) => query::read(text).map_err(|_| StatusCode::BAD_REQUEST),
+        Ok(Err(_)) => Err(StatusCode::BAD_REQUEST),
+        // Over `MAX_FORM` (or broken off): larger than any form of the page.
+        Err(_) => Err(StatusCode::PAYLOAD_TOO_LARGE),
+    };
+    let form = match form {
+        Ok(form) => form,
+        Err(status) => {
             let language = lang::for_request(&state.config, req.get("ui_locales"), &headers);
             return error_page(
                 &state,
