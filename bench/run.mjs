@@ -1,6 +1,6 @@
 // The benchmark (a command, not a test): node bench/run.mjs [--runs 7]
 // Serves, in one run on this machine,
-//   (a) Portico's organization login as the server renders it (SPEC §10), hydrated,
+//   (a) Portico's organization login as the server renders it (docs/design.md#first-paint), hydrated,
 //   (b) Portico as static files, the page fetching its context (one lookup),
 //   (c) Auth0 Lock 11 rendering the equivalent login for one organization,
 //   (d) the no-JS floor: (a)'s HTML and CSS with every script removed, served by a

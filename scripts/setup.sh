@@ -2,7 +2,7 @@
 # Installs everything Portico needs to build, run and test, idempotently: each step
 # checks what is already there (at the pinned version) and skips it. Only the package
 # registries are reachable on our machines, so every tool comes from crates.io, npm or
-# Debian; see ../shared/TOOLCHAIN.md for why each pin is what it is.
+# Debian; docs/toolchain.md says why each pin is what it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,5 +1,5 @@
 //! The one module that talks HTTP. Everything the page asks the server goes through
-//! here: the login context (injected into the page or fetched, SPEC §3) and email
+//! here: the login context (injected into the page or fetched, docs/design.md#the-public-login-api) and email
 //! discovery. Components never build URLs or read responses.
 //!
 //! JSON is parsed by the browser (`JSON.parse`) and read field by field, which costs
@@ -25,7 +25,7 @@ use web_sys::AbortController;
 
 use crate::browser;
 
-/// A lookup gives up after this long and offers Retry (SPEC §4).
+/// A lookup gives up after this long and offers Retry (docs/design.md#the-login-flow).
 pub const TIMEOUT: Duration = Duration::from_secs(8);
 /// The longest `Retry-After` the page waits out by itself, once.
 const MAX_AUTO_RETRY_WAIT: u32 = 10;
@@ -148,7 +148,7 @@ pub fn injected_context() -> Option<Result<LoginContext, LookupError>> {
 }
 
 /// The prompt as the server rendered it after its form was posted without
-/// JavaScript (SPEC §10): what was typed, the field's error, and the organizations
+/// JavaScript (docs/design.md#first-paint): what was typed, the field's error, and the organizations
 /// discovery offered. The server rendered it as `Screen::Prompt` for the address's
 /// request, with the client's context.
 pub struct PostedPrompt {

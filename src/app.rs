@@ -27,7 +27,7 @@ thread_local! {
     static NAVIGATION: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
     /// While the page starts, what waits until its first render is on screen:
     /// navigating away and reading storage. The first render must be the tree the
-    /// server rendered (SPEC §10), so nothing only the browser knows may change it;
+    /// server rendered (docs/design.md#first-paint), so nothing only the browser knows may change it;
     /// hydration is done when these run. `None` once the page has started.
     static LATER: RefCell<Option<Vec<Deferred>>> = const { RefCell::new(None) };
 }
@@ -237,7 +237,7 @@ impl Page {
     fn show(self, req: AuthorizeRequest, requested: bool, ctx: Arc<LoginContext>) {
         let screen = resolve_login_screen(&req, requested, &ctx);
         // A silent request (`prompt=none`) never shows a screen: what the table does
-        // not reject, the server's entry sends upstream at once (SPEC §4).
+        // not reject, the server's entry sends upstream at once (docs/design.md#the-login-flow).
         let rejected = matches!(
             screen,
             Screen::Error(_) | Screen::ErrorRedirect(_) | Screen::ErrorPost { .. }

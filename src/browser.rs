@@ -77,7 +77,7 @@ pub fn hide_failed(ev: web_sys::ErrorEvent) {
 }
 
 /// Hides the page's images that failed before the script could hear it (the
-/// server rendered them, SPEC §10): as `hide_failed` would have.
+/// server rendered them, docs/design.md#first-paint): as `hide_failed` would have.
 pub fn hide_already_failed() {
     let Some(images) = window()
         .document()

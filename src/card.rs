@@ -82,7 +82,7 @@ pub enum Act {
     Choose(usize),
 }
 
-/// Where a button leads without JavaScript (SPEC §10); with it, the page does the
+/// Where a button leads without JavaScript (docs/design.md#first-paint); with it, the page does the
 /// button's `Act` instead and the browser's own handling is prevented.
 ///
 /// Forms post to the address of the request they belong to, so the request rides in
@@ -442,7 +442,7 @@ pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
 }
 
 /// The whole page: `card` in its frame. The browser mounts or hydrates it (`App`);
-/// the server renders it for the first paint (SPEC §10).
+/// the server renders it for the first paint (docs/design.md#first-paint).
 pub fn page(card: RwSignal<Card>, live: Live, on: Callback<Act>) -> impl IntoView {
     view! {
         <main class="page" aria-busy=move || if card.with(|c| c.loading.is_some()) { "true" } else { "false" }>

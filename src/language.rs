@@ -1,4 +1,4 @@
-//! The page's language (SPEC §9). Served by Portico, the server has chosen it: its
+//! The page's language (docs/design.md#languages). Served by Portico, the server has chosen it: its
 //! strings are in the page and `<html lang dir>` is set. Served as static files, the
 //! page chooses among the shipped languages itself (`ui_locales`, then
 //! `navigator.languages`, by the same rule as the server) and fetches that one file

@@ -1,4 +1,4 @@
-//! Portico's organization login page (SPEC §3–§5, §10): a Leptos app that hydrates
+//! Portico's organization login page (docs/design.md#the-login-flow, docs/design.md#first-paint): a Leptos app that hydrates
 //! the first screen the server rendered with these same components (feature
 //! `hydrate`), or renders it itself when served as static files.
 //!
@@ -19,7 +19,7 @@ pub mod theme;
 
 pub use app::App;
 
-/// Hydrates the first screen the server rendered into `#portico-root` (SPEC §10), or,
+/// Hydrates the first screen the server rendered into `#portico-root` (docs/design.md#first-paint), or,
 /// served as static files (the root empty), renders the page there itself.
 pub fn start() {
     use wasm_bindgen::JsCast;

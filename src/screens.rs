@@ -14,7 +14,7 @@ use crate::card::{fixed, phrase, Act, Button, Card, Note, Part, Prompt, Target};
 
 /// The card for a screen of the flow table that shows something — the personal
 /// login, the prompt, the organization login — the same on the server (its first
-/// paint, SPEC §10) and in the browser. `host_names_organization`: the host itself
+/// paint, docs/design.md#first-paint) and in the browser. `host_names_organization`: the host itself
 /// names the organization, so there is no address without one. `None` for the other
 /// screens, and for an organization login without an organization.
 pub fn for_screen(
@@ -474,7 +474,7 @@ mod tests {
         assert_eq!(by_email.prompt.unwrap().label, "Organization name or email");
     }
 
-    // SPEC §4: "Not your organization?" only where the client may see the prompt
+    // docs/design.md#the-login-flow: "Not your organization?" only where the client may see the prompt
     // (never no_prompt); an `allow` client's prompt offers "Continue without an
     // organization".
     #[test]
@@ -504,7 +504,7 @@ mod tests {
         assert!(prompt(&req(), &ctx, "", false, &en()).footer.is_none());
     }
 
-    // SPEC §4: "The client's logo_uri is shown where no organization branding
+    // docs/design.md#the-login-flow: "The client's logo_uri is shown where no organization branding
     // applies (prompt, personal login)."
     #[test]
     fn the_applications_logo_where_no_organization_branding_applies() {
@@ -526,7 +526,7 @@ mod tests {
         );
     }
 
-    // SPEC §4: "A database connection whose enabled connection has is_signup_enabled
+    // docs/design.md#the-login-flow: "A database connection whose enabled connection has is_signup_enabled
     // offers 'Sign up', which continues like the login but with screen_hint=signup."
     #[test]
     fn sign_up_only_where_the_database_connection_allows_it() {
@@ -573,7 +573,7 @@ mod tests {
         assert!(problem.action.is_none() && problem.connections.is_empty());
     }
 
-    // The page and the server's first paint start a screen from these (SPEC §10).
+    // The page and the server's first paint start a screen from these (docs/design.md#first-paint).
     #[test]
     fn only_the_organization_login_wears_branding_and_only_an_unknown_name_errs() {
         let mut ctx = context(false, Vec::new());

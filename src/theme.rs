@@ -1,5 +1,5 @@
 //! Applies a `Theme` to the page: CSS custom properties on the document root, set with
-//! `style.setProperty` only (SPEC §5). The values are `#rrggbb` strings formatted
+//! `style.setProperty` only (docs/design.md#theming). The values are `#rrggbb` strings formatted
 //! from parsed colours, never tenant text. The server writes the same properties
 //! into the page it renders (`Theme::root_properties`), so this changes nothing there.
 

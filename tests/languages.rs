@@ -1,4 +1,4 @@
-//! The page's languages in a real browser (SPEC §9): the strings the server injects,
+//! The page's languages in a real browser (docs/design.md#languages): the strings the server injects,
 //! the file the page fetches itself when served as static files (and English when
 //! that fails), right to left, plurals by `Intl.PluralRules`, and the language menu.
 #![cfg(target_arch = "wasm32")]

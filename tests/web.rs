@@ -1,4 +1,4 @@
-//! The page in a real browser: every row of the SPEC §4 flow table, the prompt, the
+//! The page in a real browser: every row of the docs/design.md#the-login-flow flow table, the prompt, the
 //! redirect, theming by computed style, remembering, and every failure state.
 #![cfg(target_arch = "wasm32")]
 
@@ -23,7 +23,7 @@ fn param(url: &str, name: &str) -> Vec<String> {
 
 // ---- the flow table ---------------------------------------------------------------
 
-// SPEC §4 row: deny | no org → personal login: the client's connections. Seed 001:
+// docs/design.md#the-login-flow row: deny | no org → personal login: the client's connections. Seed 001:
 // "deny: (Default) Users cannot log in using an organization."
 #[wasm_bindgen_test]
 async fn deny_without_organization_is_the_personal_login() {
@@ -48,7 +48,7 @@ async fn deny_without_organization_is_the_personal_login() {
     );
 }
 
-// SPEC §4 row: deny | org known → error redirect `invalid_request` / `parameter
+// docs/design.md#the-login-flow row: deny | org known → error redirect `invalid_request` / `parameter
 // organization is not allowed for this client`. Seed 001: "deny: (Default) Users
 // cannot log in using an organization."
 #[wasm_bindgen_test]
@@ -68,7 +68,7 @@ async fn deny_with_organization_returns_the_error_to_the_application() {
     assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
 }
 
-// SPEC §4 row: allow | no org → personal login, plus a "Sign in with your
+// docs/design.md#the-login-flow row: allow | no org → personal login, plus a "Sign in with your
 // organization" link to the prompt. Seed 001: "allow: Users can log in either with an
 // organization or without one."
 #[wasm_bindgen_test]
@@ -87,7 +87,7 @@ async fn allow_without_organization_offers_the_prompt() {
     assert_eq!(root_var("--portico-primary"), "#4f46e5");
 }
 
-// SPEC §4 row: allow / require | found → organization login, themed. Seed 000: the
+// docs/design.md#the-login-flow row: allow / require | found → organization login, themed. Seed 000: the
 // login page shows the organization's branding when an organization is given.
 #[wasm_bindgen_test]
 async fn organization_found_is_the_themed_organization_login() {
@@ -147,7 +147,7 @@ async fn organization_found_is_the_themed_organization_login() {
     );
 }
 
-// SPEC §4 row: allow / require | not found | pre_login_prompt (or allow) → prompt
+// docs/design.md#the-login-flow row: allow / require | not found | pre_login_prompt (or allow) → prompt
 // again with "The organization you entered is invalid" (never says whether it exists
 // elsewhere).
 #[wasm_bindgen_test]
@@ -169,7 +169,7 @@ async fn organization_not_found_prompts_again_without_saying_more() {
     );
 }
 
-// SPEC §4 row: require | no org | no_prompt → error redirect `invalid_request` /
+// docs/design.md#the-login-flow row: require | no org | no_prompt → error redirect `invalid_request` /
 // `parameter organization is required for this client`. Seed 001: "no_prompt:
 // (Default) Display no prompt. Requests without a valid organization parameter will
 // be rejected."
@@ -189,7 +189,7 @@ async fn require_no_prompt_without_organization_returns_the_error() {
     assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
 }
 
-// SPEC §4: require + not found + no_prompt → error redirect `parameter organization is
+// docs/design.md#the-login-flow: require + not found + no_prompt → error redirect `parameter organization is
 // invalid`. Seeds 001/002: "requests without a valid organization parameter will be
 // rejected"; no prompt is ever shown to a no_prompt client.
 #[wasm_bindgen_test]
@@ -212,7 +212,7 @@ async fn require_no_prompt_with_an_unknown_organization_returns_the_error() {
     assert_eq!(param(&nav[0], "state"), ["a+b/c==%"]);
 }
 
-// SPEC §4 row: require | no org | pre_login_prompt → organization prompt. Seed 001:
+// docs/design.md#the-login-flow row: require | no org | pre_login_prompt → organization prompt. Seed 001:
 // "pre_login_prompt: Display Auth0's out-of-box pre-login Organization prompt."
 #[wasm_bindgen_test]
 async fn require_pre_login_prompt_shows_the_prompt() {
@@ -233,7 +233,7 @@ async fn require_pre_login_prompt_shows_the_prompt() {
     );
 }
 
-// SPEC §4 row: require | no org | post_login_prompt → unsupported here: clear error
+// docs/design.md#the-login-flow row: require | no org | post_login_prompt → unsupported here: clear error
 // page naming the setting.
 #[wasm_bindgen_test]
 async fn post_login_prompt_is_a_clear_error() {
@@ -249,7 +249,7 @@ async fn post_login_prompt_is_a_clear_error() {
     assert!(navigations_made().is_empty());
 }
 
-// SPEC §4: error redirects go to `redirect_uri` "only when `client_id` is known and
+// docs/design.md#the-login-flow: error redirects go to `redirect_uri` "only when `client_id` is known and
 // `redirect_uri` is exactly one of its callbacks"; otherwise the page shows the error
 // itself and redirects nowhere.
 #[wasm_bindgen_test]
@@ -266,7 +266,7 @@ async fn unregistered_redirect_uri_goes_nowhere() {
     assert!(navigations_made().is_empty());
 }
 
-// SPEC §4: "A request that repeats a parameter is rejected with an error page (RFC
+// docs/design.md#the-login-flow: "A request that repeats a parameter is rejected with an error page (RFC
 // 6749 §3.1), never redirected."
 #[wasm_bindgen_test]
 async fn a_repeated_parameter_is_an_error_page() {
@@ -278,7 +278,7 @@ async fn a_repeated_parameter_is_an_error_page() {
     assert!(navigations_made().is_empty(), "redirected nowhere");
 }
 
-// SPEC §4, Silent requests: "`prompt=none` … must never show UI". Served as static
+// docs/design.md#the-login-flow, Silent requests: "`prompt=none` … must never show UI". Served as static
 // files the page shows none either: what the table does not reject goes to the
 // server's entry, which sends it upstream; what it rejects goes back as usual.
 #[wasm_bindgen_test]
@@ -491,7 +491,7 @@ async fn prompt_looks_up_and_keeps_the_url_in_step() {
     assert_eq!(requests_made().len(), 1);
 }
 
-// SPEC §4, Connections in detail: a connection hidden from buttons "is never drawn
+// docs/design.md#the-login-flow, Connections in detail: a connection hidden from buttons "is never drawn
 // and never listed publicly, yet it stays usable: a request whose `connection` names
 // one of the organization's connections, hidden or not, continues to it at once".
 #[wasm_bindgen_test]
@@ -523,7 +523,7 @@ async fn a_hidden_connection_the_request_names_continues_at_once() {
     assert!(page.text().contains("Continue with Email and password"));
 }
 
-// SPEC §4, Connections in detail: "a connection's `icon_url` (https) is drawn on its
+// docs/design.md#the-login-flow, Connections in detail: "a connection's `icon_url` (https) is drawn on its
 // button (`referrerpolicy="no-referrer"`, built-in icon by strategy when absent or
 // failing)".
 #[wasm_bindgen_test]
@@ -633,7 +633,7 @@ async fn email_discovery_one_and_several() {
 
 // ---- the redirect -------------------------------------------------------------------
 
-// SPEC §8: "`keycloak` → `kc_idp_hint={connection name}` and `organization:{organization
+// docs/design.md#upstream-and-sync: "`keycloak` → `kc_idp_hint={connection name}` and `organization:{organization
 // name}` added to `scope` (Keycloak 26 organizations)"; the page forwards as the
 // context's `upstream` says.
 #[wasm_bindgen_test]
@@ -786,7 +786,7 @@ async fn single_enterprise_connection_redirects_at_once_but_only_once() {
     let page = mount_here(None).await;
     page.wait_text("Continue with Acme Okta", 2).await;
     assert_eq!(navigations_made().len(), 1);
-    // The note is there (the server renders it too, SPEC §10) but not shown.
+    // The note is there (the server renders it too, docs/design.md#first-paint) but not shown.
     assert_eq!(computed(".redirecting", "display"), "none");
 }
 
@@ -811,7 +811,7 @@ async fn not_your_organization_returns_to_the_prompt() {
     );
 }
 
-// SPEC §4: "Not your organization?" returns to the prompt — offered only where the
+// docs/design.md#the-login-flow: "Not your organization?" returns to the prompt — offered only where the
 // client may see the prompt (never for no_prompt).
 #[wasm_bindgen_test]
 async fn no_prompt_clients_are_never_offered_the_prompt() {
@@ -832,7 +832,7 @@ async fn no_prompt_clients_are_never_offered_the_prompt() {
     );
 }
 
-// SPEC §4: "For an allow client the prompt also offers 'Continue without an
+// docs/design.md#the-login-flow: "For an allow client the prompt also offers 'Continue without an
 // organization' (back to personal login)."
 #[wasm_bindgen_test]
 async fn allow_prompt_leads_back_to_the_personal_login() {
@@ -868,7 +868,7 @@ async fn allow_prompt_leads_back_to_the_personal_login() {
     assert!(!page.text().contains("Continue without an organization"));
 }
 
-// SPEC §4: "The client's logo_uri is shown where no organization branding applies
+// docs/design.md#the-login-flow: "The client's logo_uri is shown where no organization branding applies
 // (prompt, personal login)."
 #[wasm_bindgen_test]
 async fn the_applications_logo_on_the_prompt_and_the_personal_login() {
@@ -904,7 +904,7 @@ async fn the_applications_logo_on_the_prompt_and_the_personal_login() {
     assert!(page.query(".logo").is_none());
 }
 
-// SPEC §4: "A database connection whose enabled connection has is_signup_enabled
+// docs/design.md#the-login-flow: "A database connection whose enabled connection has is_signup_enabled
 // offers 'Sign up', which continues like the login but with screen_hint=signup."
 #[wasm_bindgen_test]
 async fn sign_up_continues_with_screen_hint_signup() {
@@ -1085,7 +1085,7 @@ async fn offline_and_unreachable() {
         .await;
 }
 
-// SPEC §4, states: "loading (`aria-busy`, a spinner after 300 ms, no layout shift),
+// docs/design.md#the-login-flow, states: "loading (`aria-busy`, a spinner after 300 ms, no layout shift),
 // slow lookup (abort after 8 s with Retry)". Time is a fake clock: the spinner's
 // animation is moved by hand and the page's timers run on a virtual clock, so nothing
 // here depends on the machine's speed.

@@ -1,6 +1,6 @@
 //! The `/authorize` request an application sent, and the two URLs Portico builds from
 //! it: the redirect to the authorization server and the error redirect back to the
-//! application (SPEC §4).
+//! application (docs/design.md#the-login-flow).
 
 use crate::context::UpstreamProfile;
 use crate::flow::PageError;
@@ -242,7 +242,7 @@ impl AuthorizeRequest {
         self.get("prompt") == Some("none")
     }
 
-    /// Where a silent request goes (SPEC §4, Silent requests): `authorize_url` with the
+    /// Where a silent request goes (docs/design.md#the-login-flow, Silent requests): `authorize_url` with the
     /// request as it came, byte-identical after one decode, but for the organization,
     /// `found` (id, name) when the request or the host named a valid one, else the
     /// request's own value for the server to judge, and the connection only as the
@@ -281,7 +281,7 @@ impl AuthorizeRequest {
     }
 
     /// The URL the user continues to, in the authorization server's own terms
-    /// (`profile`, SPEC §8): every original parameter (decoded once, re-encoded) but
+    /// (`profile`, docs/design.md#upstream-and-sync): every original parameter (decoded once, re-encoded) but
     /// those Portico sets, then the organization and connection as the profile
     /// expresses them, and `login_hint` when the user typed one. Each parameter
     /// appears once; the origin and path are `authorize_url`'s.
@@ -669,7 +669,7 @@ mod tests {
         assert_eq!(r.with_organization(None).to_query(), "client_id=c&state=s");
     }
 
-    // SPEC §4, Silent requests: "the server answers `/authorize` with a `302` straight
+    // docs/design.md#the-login-flow, Silent requests: "the server answers `/authorize` with a `302` straight
     // to `authorize_url`, every parameter byte-identical plus the organization when the
     // request or the subdomain names a valid one (and its connection only when the
     // request named it)".
@@ -708,7 +708,7 @@ mod tests {
         }
     }
 
-    // SPEC §8, upstream profiles: "`auth0` → `organization={id}&connection={name}`;
+    // docs/design.md#upstream-and-sync, upstream profiles: "`auth0` → `organization={id}&connection={name}`;
     // `keycloak` → `kc_idp_hint={connection name}` and `organization:{organization
     // name}` added to `scope` (Keycloak 26 organizations); `oidc` →
     // `organization={name}&connection={name}`. All other parameters stay

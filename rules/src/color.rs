@@ -1,5 +1,5 @@
-//! Colours: the SPEC §1 hex rule, WCAG contrast, and the theme the page derives from an
-//! organization's branding (SPEC §5). The page applies `Theme::css_vars` with
+//! Colours: the docs/design.md#the-directory hex rule, WCAG contrast, and the theme the page derives from an
+//! organization's branding (docs/design.md#theming). The page applies `Theme::css_vars` with
 //! `style.setProperty`; nothing here ever produces CSS text from tenant input, only
 //! `#rrggbb` strings formatted from parsed numbers.
 
@@ -76,7 +76,7 @@ pub fn contrast_ratio(a: Rgb, b: Rgb) -> f64 {
     (hi + 0.05) / (lo + 0.05)
 }
 
-/// A colour that passed the SPEC rule `^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`. Keeps the
+/// A colour that passed the rule (docs/design.md#the-directory) `^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`. Keeps the
 /// text it was parsed from, so the API echoes exactly what the administrator sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HexColor {
@@ -152,7 +152,7 @@ pub const CARD_DARK: Rgb = Rgb::new(0x1c, 0x1d, 0x22);
 pub const DEFAULT_PRIMARY: Rgb = Rgb::new(0x4f, 0x46, 0xe5);
 pub const DEFAULT_PAGE_BG: Rgb = Rgb::new(0xee, 0xf0, 0xf4);
 
-/// Contrast below which the primary colour is not used as-is on the card (SPEC §5).
+/// Contrast below which the primary colour is not used as-is on the card (docs/design.md#theming).
 pub const MIN_UI_CONTRAST: f64 = 3.0;
 /// Contrast the derived text shade and the on-primary text reach (WCAG AA text).
 pub const MIN_TEXT_CONTRAST: f64 = 4.5;
@@ -198,11 +198,11 @@ impl Theme {
             .unwrap_or_default()
     }
 
-    /// What the document root gets for `colors` (SPEC §5): every property, except that
+    /// What the document root gets for `colors` (docs/design.md#theming): every property, except that
     /// without an organization's colours the page background is the stylesheet's,
     /// which follows the colour scheme (its value is then empty: unset). The page sets
     /// these with `style.setProperty`; the server writes the same ones into the first
-    /// paint's `<style>` (SPEC §10), so hydrating changes nothing.
+    /// paint's `<style>` (docs/design.md#first-paint), so hydrating changes nothing.
     pub fn root_properties(colors: Option<&BrandingColors>) -> [(&'static str, String); 8] {
         let mut vars = Self::from_branding(colors).css_vars();
         if colors.is_none() {

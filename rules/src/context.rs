@@ -1,4 +1,4 @@
-//! The public login context (SPEC §3): what `GET /login/context` returns and what the
+//! The public login context (docs/design.md#the-public-login-api): what `GET /login/context` returns and what the
 //! server injects into the page. Only public fields live here, so nothing private can
 //! be serialized by accident.
 
@@ -66,7 +66,7 @@ impl ConnectionKind {
 }
 
 string_enum!(
-    /// How the authorization server is told what the user chose (SPEC §8,
+    /// How the authorization server is told what the user chose (docs/design.md#upstream-and-sync,
     /// `--upstream`): `auth0` `organization={id}&connection={name}`; `keycloak`
     /// `kc_idp_hint={connection}` and `organization:{name}` in `scope` (Keycloak 26
     /// organizations); `oidc` `organization={name}&connection={name}`.
@@ -99,7 +99,7 @@ impl ClientInfo {
             .contains(&DiscoveryMethod::Email)
     }
 
-    /// Whether this application's users may see the organization prompt (SPEC §4):
+    /// Whether this application's users may see the organization prompt (docs/design.md#the-login-flow):
     /// `allow`, and `require` with `pre_login_prompt`; never `no_prompt`, `deny`, or
     /// the unsupported `post_login_prompt`. "Not your organization?" leads there.
     pub fn may_prompt(&self) -> bool {
@@ -187,7 +187,7 @@ pub struct LoginContext {
     pub connections: Vec<PublicConnection>,
     /// The connection the request's `connection` names when the organization has it
     /// enabled but hidden from buttons (`show_as_button: false`): never drawn, never
-    /// listed, yet usable by a request that names it (SPEC §4, Connections in detail).
+    /// listed, yet usable by a request that names it (docs/design.md#the-login-flow, Connections in detail).
     #[cfg_attr(
         feature = "serde",
         serde(skip_serializing_if = "Option::is_none", default)

@@ -1,4 +1,4 @@
-//! The directory's own rules (SPEC §1) beyond names and colours: identifiers, how a
+//! The directory's own rules (docs/design.md#the-directory) beyond names and colours: identifiers, how a
 //! request names an organization, connection strategies and email domains, callbacks,
 //! metadata limits and the sign-up rule. The server maps each rule's message onto the
 //! field that broke it; nothing here knows about HTTP or storage.
@@ -9,7 +9,7 @@ use crate::name::OrganizationName;
 /// At most this many enabled connections per organization.
 pub const MAX_ENABLED_CONNECTIONS: usize = 10;
 
-/// The most connections a personal login shows (SPEC §3): the public context lists at
+/// The most connections a personal login shows (docs/design.md#the-public-login-api): the public context lists at
 /// most these, in name order.
 pub const MAX_PERSONAL_CONNECTIONS: usize = 20;
 /// At most this many metadata keys per organization.
@@ -25,7 +25,7 @@ pub fn is_organization_id(s: &str) -> bool {
     s.len() == 20 && s.starts_with("org_") && s[4..].bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// What the `organization` request parameter names: "an id or a name" (SPEC §3),
+/// What the `organization` request parameter names: "an id or a name" (docs/design.md#the-public-login-api),
 /// decided once here, never by the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrganizationRef {
@@ -128,7 +128,7 @@ impl SignupError {
     }
 }
 
-/// SPEC §1: sign-up only on database connections, and only with auto-membership.
+/// docs/design.md#the-directory: sign-up only on database connections, and only with auto-membership.
 pub fn check_signup(strategy: &str, assign: bool, signup: bool) -> Result<(), SignupError> {
     if !signup {
         Ok(())

@@ -1,4 +1,4 @@
-//! The SPEC §4 flow table as one pure function: from the authorization request and
+//! The docs/design.md#the-login-flow flow table as one pure function: from the authorization request and
 //! the public context to the screen the user sees. The page renders it; the server
 //! applies the same function before answering `/authorize` and `/`.
 
@@ -158,7 +158,7 @@ pub fn resolve_login_screen(
 }
 
 /// A connection to continue to without asking: the one the request names, if the
-/// organization has it enabled, shown or hidden (Auth0 behaves so: SPEC §4,
+/// organization has it enabled, shown or hidden (Auth0 behaves so: docs/design.md#the-login-flow,
 /// "Connections in detail"); otherwise the organization's only connection when that
 /// is an enterprise one. Never when a database or social option would be hidden.
 fn auto_redirect(req: &AuthorizeRequest, ctx: &LoginContext) -> Option<String> {
@@ -174,7 +174,7 @@ fn auto_redirect(req: &AuthorizeRequest, ctx: &LoginContext) -> Option<String> {
 }
 
 /// What was typed into the organization prompt, read the same way whether the page
-/// handles the form or the server answers it posted without JavaScript (SPEC §10).
+/// handles the form or the server answers it posted without JavaScript (docs/design.md#first-paint).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptEntry {
     /// An email address, where the application discovers organizations by email.
@@ -298,7 +298,7 @@ mod tests {
             screen(Require, NoPrompt, false, false),
             Screen::ErrorRedirect("https://app/cb?error=invalid_request&error_description=parameter%20organization%20is%20required%20for%20this%20client&state=xyz".into())
         );
-        // SPEC §4, require + not found + no_prompt (seeds 001/002: "requests without a
+        // docs/design.md#the-login-flow, require + not found + no_prompt ("requests without a
         // valid organization parameter will be rejected"): back to the application,
         // never the prompt; allow + not found still prompts.
         assert_eq!(
@@ -319,7 +319,7 @@ mod tests {
         );
     }
 
-    // SPEC §4: error redirects "in the query, or in the fragment or as an auto-posted
+    // docs/design.md#the-login-flow: error redirects "in the query, or in the fragment or as an auto-posted
     // form when the request's response_mode is fragment or form_post".
     #[test]
     fn error_responses_follow_the_response_mode() {
@@ -348,7 +348,7 @@ mod tests {
         );
     }
 
-    // SPEC §4: "A request that repeats a parameter is rejected with an error page
+    // docs/design.md#the-login-flow: "A request that repeats a parameter is rejected with an error page
     // (RFC 6749 §3.1), never redirected."
     #[test]
     fn a_repeated_parameter_is_an_error_page() {
@@ -427,7 +427,7 @@ mod tests {
         );
     }
 
-    // SPEC §4, Connections in detail: "A connection hidden from buttons … stays
+    // docs/design.md#the-login-flow, Connections in detail: "A connection hidden from buttons … stays
     // usable: a request whose `connection` names one of the organization's
     // connections, hidden or not, continues to it at once (Auth0 behaves so)."
     #[test]

@@ -1,4 +1,4 @@
-//! Languages (SPEC §9): which one a request gets, and the strings of one language as a
+//! Languages (docs/design.md#languages): which one a request gets, and the strings of one language as a
 //! typed struct.
 //!
 //! The translations themselves are data, one file per language in `i18n/` (a flat
@@ -43,7 +43,7 @@ pub fn autonym(tag: &str) -> &str {
         .map_or(tag, |i| AUTONYMS[i])
 }
 
-/// The language menu (SPEC §9) as HTML, named `label`: the current language's name
+/// The language menu (docs/design.md#languages) as HTML, named `label`: the current language's name
 /// opens the enabled languages, each named in itself. The menu is one small GET form
 /// to this address: the request (`query`, read within `query::read`'s bounds) once, as
 /// hidden fields, every parameter but `ui_locales`; each language is a button that
@@ -118,7 +118,7 @@ pub fn dir(tag: &str) -> &'static str {
 const MAX_TAGS: usize = 32;
 const MAX_TAG_LEN: usize = 35;
 
-/// SPEC §9: the first tag of `ui_locales` (space-separated, in the order given) that
+/// docs/design.md#languages: the first tag of `ui_locales` (space-separated, in the order given) that
 /// an enabled language serves, else the best `Accept-Language` match (by q-value,
 /// then order), else the default (`enabled[0]`). Unparseable input is skipped: a
 /// request never fails for its language. `enabled` must not be empty.

@@ -3,7 +3,7 @@
 //! Everything here is plain Rust with no I/O and no framework: validation of the
 //! tenant's data (names, display names, colours, URLs), the theme derived from
 //! branding, parsing the `/authorize` query, resolving the organization from the host,
-//! the SPEC §4 flow table, and building the outgoing redirect. Nothing in this crate
+//! the docs/design.md#the-login-flow flow table, and building the outgoing redirect. Nothing in this crate
 //! may depend on Leptos, axum or a database.
 
 pub mod authorize;

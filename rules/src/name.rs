@@ -4,11 +4,11 @@
 
 use core::fmt;
 
-/// Longest organization name (SPEC §1).
+/// Longest organization name (docs/design.md#the-directory).
 pub const ORGANIZATION_NAME_MAX: usize = 50;
-/// Longest display name, in characters (SPEC §1).
+/// Longest display name, in characters (docs/design.md#the-directory).
 pub const DISPLAY_NAME_MAX: usize = 255;
-/// Longest connection name (SPEC §1).
+/// Longest connection name (docs/design.md#the-directory).
 pub const CONNECTION_NAME_MAX: usize = 128;
 
 /// The organization name rule as a pattern, for API messages:

@@ -1,7 +1,7 @@
 //! What the page and the server agree on about the HTML shell, written once.
 
 /// The `id` of the `<script type="application/json">` that carries the injected login
-/// context (SPEC §3).
+/// context (docs/design.md#the-public-login-api).
 pub const CONTEXT_ELEMENT_ID: &str = "portico-context";
 
 /// The `<meta name=…>` whose content is the base domain of organization subdomains;
@@ -15,7 +15,7 @@ pub const BASE_DOMAIN_DEFAULT: &str = "localhost";
 pub const NONCE_PLACEHOLDER: &str = "{{PORTICO_NONCE}}";
 
 /// The `id` of the `<script type="application/json">` that carries the chosen
-/// language's strings (SPEC §9); `<html lang>` says which language they are.
+/// language's strings (docs/design.md#languages); `<html lang>` says which language they are.
 pub const STRINGS_ELEMENT_ID: &str = "portico-strings";
 
 /// The attribute of the strings element that lists the enabled languages, space
@@ -24,7 +24,7 @@ pub const LANGUAGES_ATTRIBUTE: &str = "data-languages";
 
 /// The `id` of the element the page lives in: empty in `index.html` (the page mounts
 /// there), holding the first screen when the server rendered it (the page hydrates
-/// it, SPEC §10).
+/// it, docs/design.md#first-paint).
 pub const ROOT_ELEMENT_ID: &str = "portico-root";
 
 /// The `id` of the `<script type="application/json">` with the prompt's state after

@@ -79,7 +79,7 @@ pub fn origin(url: &str) -> Option<&str> {
     Some(&url[..end])
 }
 
-/// Longest logo or icon URL (SPEC §1).
+/// Longest logo or icon URL (docs/design.md#the-directory).
 pub const MAX_URL_LEN: usize = 2048;
 
 /// Whether an image URL may be `http://` to a loopback host (`localhost`,

@@ -31,7 +31,7 @@ pub enum Command {
     /// Create or upgrade the database schema, then exit.
     Migrate(DbArgs),
     /// Make the directory equal to an Auth0-compatible Management API's (Auth0, or
-    /// another Portico), ids kept, then exit (SPEC §8).
+    /// another Portico), ids kept, then exit (docs/design.md#upstream-and-sync).
     Sync(SyncArgs),
 }
 

@@ -122,7 +122,7 @@ pub async fn access_log(req: Request, next: Next) -> Response {
     res
 }
 
-/// The headers every response carries (SPEC §6), JSON and files included; HTML
+/// The headers every response carries (docs/design.md#security), JSON and files included; HTML
 /// responses set their own CSP and caching, and these only where they are missing.
 /// One synchronous layer: tower-http's `SetResponseHeaderLayer`, one layer per
 /// header, measured slower on `/login/context` (README, "The server").

@@ -1,4 +1,4 @@
-//! SPEC §10 on the server: the screen the flow table chose, rendered into the page
+//! docs/design.md#first-paint on the server: the screen the flow table chose, rendered into the page
 //! by the page's own components (escaped, themed by a nonce'd style, links and forms
 //! that work without a script), and the forms posted without JavaScript answered as
 //! the page answers them.

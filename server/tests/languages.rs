@@ -1,4 +1,4 @@
-//! SPEC §9 on the server: each request gets its language (`ui_locales`, else
+//! docs/design.md#languages on the server: each request gets its language (`ui_locales`, else
 //! `Accept-Language`, else the first of `--languages`); the server's own pages (errors,
 //! the auto-posted error, `/handoff`) speak it with `<html lang dir>`, and what goes to
 //! the application's callback stays English (protocol, not UI).
@@ -234,7 +234,7 @@ async fn the_page_carries_its_languages_strings_and_the_menus_languages() {
         portico_rules::i18n::SHIPPED.join(" ")
     )));
     assert!(!html.contains(text("ja", "prompt_title").as_str()));
-    // The screen the server rendered is in the language too (SPEC §10), and works
+    // The screen the server rendered is in the language too (docs/design.md#first-paint), and works
     // without JavaScript, so there is no "JavaScript is needed".
     assert!(html.contains(&format!(
         "<h1 class=\"card__title\">{}",

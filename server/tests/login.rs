@@ -1,5 +1,5 @@
 //! The public login API and the page entry points: the context's shape and privacy,
-//! enumeration resistance, caching, the SPEC §4 flow table through `/authorize` and
+//! enumeration resistance, caching, the docs/design.md#the-login-flow flow table through `/authorize` and
 //! `/`, security headers, and compression.
 
 mod common;
@@ -252,7 +252,7 @@ async fn email_discovery() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
-// SPEC §4, Connections in detail: "A connection hidden from buttons
+// docs/design.md#the-login-flow, Connections in detail: "A connection hidden from buttons
 // (`show_as_button: false`) is never drawn and never listed publicly, yet it stays
 // usable: a request whose `connection` names one of the organization's connections,
 // hidden or not, continues to it at once (Auth0 behaves so)."
@@ -344,35 +344,35 @@ async fn flow_table_through_authorize() {
     let app = &t.app;
     let location = |r: &Reply| r.header("location").to_owned();
 
-    // SPEC §4 row: deny | no org → personal login. Seed 001: "deny: (Default) Users
+    // docs/design.md#the-login-flow row: deny | no org → personal login. Seed 001: "deny: (Default) Users
     // cannot log in using an organization."
     let r = app.get(&authorize("deny", "")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(injected(&r)["organization"].is_null());
-    // SPEC §4 row: deny | org known → error redirect `parameter organization is not
+    // docs/design.md#the-login-flow row: deny | org known → error redirect `parameter organization is not
     // allowed for this client`, with the state.
     let r = app.get(&authorize("deny", "&organization=acme")).await;
     assert_eq!(r.status, StatusCode::FOUND);
     assert_eq!(location(&r), format!("{CB}?error=invalid_request&error_description=parameter%20organization%20is%20not%20allowed%20for%20this%20client&state=st%2B1"));
-    // SPEC §4 row: allow | no org → personal login. Seed 001: "allow: Users can log in
+    // docs/design.md#the-login-flow row: allow | no org → personal login. Seed 001: "allow: Users can log in
     // either with an organization or without one."
     assert!(injected(&app.get(&authorize("allow", "")).await)["organization"].is_null());
-    // SPEC §4 row: allow / require | found → organization login, themed (the page with
+    // docs/design.md#the-login-flow row: allow / require | found → organization login, themed (the page with
     // the organization's context).
     for c in ["allow", "req-prompt", "req-none"] {
         let r = app.get(&authorize(c, "&organization=acme")).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(injected(&r)["organization"]["id"], t.org_id);
     }
-    // SPEC §4 row: allow / require | not found | pre_login_prompt (or allow) → prompt
+    // docs/design.md#the-login-flow row: allow / require | not found | pre_login_prompt (or allow) → prompt
     // again with "The organization you entered is invalid": the page, no organization.
     let r = app
         .get(&authorize("req-prompt", "&organization=nope"))
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(injected(&r)["organization"].is_null());
-    // SPEC §4 row: require | not found | no_prompt → error redirect, never the prompt.
-    // SPEC §4; seeds 001/002: "requests without a valid organization parameter will be
+    // docs/design.md#the-login-flow row: require | not found | no_prompt → error redirect, never the prompt.
+    // docs/design.md#the-login-flow: "requests without a valid organization parameter will be
     // rejected".
     for org in ["nope", "Not%20A%20Name"] {
         let r = app
@@ -381,7 +381,7 @@ async fn flow_table_through_authorize() {
         assert_eq!(r.status, StatusCode::FOUND, "{org}");
         assert_eq!(location(&r), format!("{CB}?error=invalid_request&error_description=parameter%20organization%20is%20invalid&state=st%2B1"));
     }
-    // A repeated parameter → an error page, never a redirect. SPEC §4: "A request that
+    // A repeated parameter → an error page, never a redirect. docs/design.md#the-login-flow: "A request that
     // repeats a parameter is rejected with an error page (RFC 6749 §3.1), never
     // redirected."
     for extra in ["&state=again", "&organization=acme&organization=other"] {
@@ -393,13 +393,13 @@ async fn flow_table_through_authorize() {
             "{extra}"
         );
     }
-    // SPEC §4 row: require | no org | no_prompt → error redirect. Seed 001: "no_prompt:
+    // docs/design.md#the-login-flow row: require | no org | no_prompt → error redirect. Seed 001: "no_prompt:
     // (Default) Display no prompt. Requests without a valid organization parameter
     // will be rejected."
     let r = app.get(&authorize("req-none", "")).await;
     assert_eq!(r.status, StatusCode::FOUND);
     assert!(location(&r).contains("error_description=parameter%20organization%20is%20required%20for%20this%20client&state=st%2B1"));
-    // Error responses follow response_mode. SPEC §4: "in the query, or in the
+    // Error responses follow response_mode. docs/design.md#the-login-flow: "in the query, or in the
     // fragment or as an auto-posted form when the request's response_mode is
     // fragment or form_post".
     let r = app
@@ -441,7 +441,7 @@ async fn flow_table_through_authorize() {
         !html.contains("<script>"),
         "the request's own values stay inert"
     );
-    // SPEC §4 row: require | no org | pre_login_prompt → organization prompt. Seed 001:
+    // docs/design.md#the-login-flow row: require | no org | pre_login_prompt → organization prompt. Seed 001:
     // "pre_login_prompt: Display Auth0's out-of-box pre-login Organization prompt."
     // The page, with a context from which
     // the page's own flow table shows "Enter your organization" (the prompt is drawn
@@ -457,7 +457,7 @@ async fn flow_table_through_authorize() {
         portico_rules::resolve_login_screen(&req, false, &ctx),
         portico_rules::Screen::Prompt { invalid: false }
     );
-    // SPEC §4 row: require | no org | post_login_prompt → unsupported here: an error
+    // docs/design.md#the-login-flow row: require | no org | post_login_prompt → unsupported here: an error
     // page naming the setting.
     let r = app.get(&authorize("req-post", "")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -477,7 +477,7 @@ async fn flow_table_through_authorize() {
     }
 }
 
-// SPEC §4, Silent requests: "`prompt=none` … must never show UI (OIDC Core
+// docs/design.md#the-login-flow, Silent requests: "`prompt=none` … must never show UI (OIDC Core
 // §3.1.2.1): the server answers `/authorize` with a `302` straight to
 // `authorize_url`, every parameter byte-identical plus the organization when the
 // request or the subdomain names a valid one (and its connection only when the
@@ -548,7 +548,7 @@ async fn silent_requests_go_straight_upstream_never_to_a_page() {
     assert_eq!(r.status, StatusCode::OK);
 }
 
-// SPEC §8: "Upstream profiles (`--upstream auth0|keycloak|oidc`, default `auth0`)
+// docs/design.md#upstream-and-sync: "Upstream profiles (`--upstream auth0|keycloak|oidc`, default `auth0`)
 // decide how the choice is expressed". The page reads the profile from the context
 // (tests/web.rs builds with it through rules::forward); the server's own redirects
 // (silent requests) use it directly.

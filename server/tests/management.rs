@@ -1,4 +1,4 @@
-//! The Management API: every endpoint, every SPEC §2 error row, tokens, rate limits.
+//! The Management API: every endpoint, every docs/design.md#the-management-api error row, tokens, rate limits.
 
 mod common;
 

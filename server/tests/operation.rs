@@ -1,6 +1,6 @@
 //! How the server behaves as deployed: behind trusted proxies (`--trust-proxy`), in
 //! front of a configured authorization server (the CSP's `form-action`), what its
-//! logs may never contain (SPEC §6: tokens, `state`, `nonce`, `login_hint`), how it
+//! logs may never contain (docs/design.md#security: tokens, `state`, `nonce`, `login_hint`), how it
 //! stops, and how it meets connections that misbehave (header and idle timeouts,
 //! caps on connections).
 
@@ -45,7 +45,7 @@ fn organization(r: &Reply) -> serde_json::Value {
         .clone()
 }
 
-// SPEC §6: "X-Forwarded-For trusted only when configured" — with --trust-proxy naming
+// docs/design.md#security: "X-Forwarded-For trusted only when configured" — with --trust-proxy naming
 // the proxy (the tests' requests come from 127.0.0.1), its headers count, for the
 // organization's subdomain and for the rate limit.
 #[tokio::test]
@@ -141,7 +141,7 @@ async fn without_a_trusted_proxy_its_headers_are_ignored() {
     assert!(organization(&r).is_null());
 }
 
-// SPEC §6: `form-action 'self' <authorize origin>`.
+// docs/design.md#security: `form-action 'self' <authorize origin>`.
 #[tokio::test]
 async fn form_action_allows_the_configured_authorization_server() {
     let app = with_acme(Options {
@@ -165,7 +165,7 @@ async fn form_action_allows_the_configured_authorization_server() {
     );
 }
 
-// SPEC §6: "Secrets (tokens, state, nonce, login_hint) never logged" — at the most
+// docs/design.md#security: "Secrets (tokens, state, nonce, login_hint) never logged" — at the most
 // verbose level, in both log formats, after requests that carry all of them.
 #[test]
 fn secrets_never_reach_the_logs() {
@@ -206,7 +206,7 @@ fn secrets_never_reach_the_logs() {
     }
 }
 
-// SPEC §7: "Graceful shutdown" — a request already on its way when SIGTERM arrives is
+// docs/design.md#operation: "Graceful shutdown" — a request already on its way when SIGTERM arrives is
 // answered, then the server exits.
 #[test]
 fn sigterm_finishes_the_request_in_flight_then_exits() {

@@ -1,4 +1,4 @@
-// The whole chain (SPEC §8, seed 000's outcome), in Chromium: an application using a
+// The whole chain (docs/design.md#upstream-and-sync), in Chromium: an application using a
 // real OIDC client library → Portico's /authorize → an Auth0-like authorization
 // server (oidc-provider, tests/standin) → the application's callback → the code
 // exchanged and the ID token validated → `org_id` is the chosen organization's id.

@@ -1,4 +1,4 @@
-// SPEC §10 end to end: the server renders the screen, so the login works with
+// docs/design.md#first-paint end to end: the server renders the screen, so the login works with
 // JavaScript off (links and forms answered by the server), and with it on the
 // WebAssembly hydrates that same screen: no DOM change, no shift, what was typed and
 // the focus kept. Against portico-server with the demo tenant and a real OpenID

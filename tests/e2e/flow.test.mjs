@@ -92,7 +92,7 @@ test('require + no_prompt without organization: the application gets the error a
   await context.close();
 });
 
-// SPEC §4: error redirects go "in the query, or in the fragment or as an auto-posted
+// docs/design.md#the-login-flow: error redirects go "in the query, or in the fragment or as an auto-posted
 // form when the request's response_mode is fragment or form_post" — from the server's
 // entry and from the page served as static files (which hands form_post to the server).
 for (const mode of ['fragment', 'form_post']) {
@@ -177,7 +177,7 @@ test('a double click navigates once', async () => {
   await context.close();
 });
 
-// SPEC §4 states: "loading (`aria-busy`, a spinner after 300 ms, no layout shift), slow
+// docs/design.md#the-login-flow states: "loading (`aria-busy`, a spinner after 300 ms, no layout shift), slow
 // lookup (abort after 8 s with Retry)". The page's timers run on Playwright's fake clock,
 // and the spinner's animation is moved by hand: nothing depends on the machine's speed.
 test('static page: one lookup; no spinner before 300 ms; a hung lookup aborts at 8 s, not before; Retry with no layout shift; offline says so', async () => {
@@ -346,7 +346,7 @@ test('dark mode: a dark card that keeps the organization colours, text shades re
   await context.close();
 });
 
-// Issue "every setting does something" (SPEC §4, Connections in detail): a connection's
+// Issue "every setting does something" (docs/design.md#the-login-flow, Connections in detail): a connection's
 // icon_url is drawn on its button; "Sign up" appears exactly where the enabled database
 // connection has is_signup_enabled and continues with screen_hint=signup; the client's
 // logo_uri shows on the prompt and the personal login, and an `allow` prompt leads

@@ -184,7 +184,7 @@ export async function newPage(browser, options = {}) {
 /**
  * Waits until the page's WebAssembly has started: it has hydrated the screen the
  * server rendered (Trunk's loader sets `wasmBindings` once `init` has run `main`).
- * Before that the screen works too, without a script (SPEC §10); tests of what the
+ * Before that the screen works too, without a script (docs/design.md#first-paint); tests of what the
  * script does wait for it.
  */
 export async function ready(page) {

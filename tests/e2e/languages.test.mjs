@@ -1,4 +1,4 @@
-// SPEC §9 end to end: the language chosen per request (ui_locales, Accept-Language),
+// docs/design.md#languages end to end: the language chosen per request (ui_locales, Accept-Language),
 // forwarded unchanged to the authorization server, the language menu keeping every
 // authorization parameter byte for byte, and a right-to-left layout that is mirrored
 // (asserted by geometry, not only by the attribute). Screenshots at 320 px of the

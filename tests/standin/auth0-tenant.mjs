@@ -248,7 +248,7 @@ export class Auth0Tenant {
   }
 }
 
-/** A tenant shaped like seed 000's: two organizations, three connections, an SPA. */
+/** A tenant shaped like the one the end-to-end chain logs in to: two organizations, three connections, an SPA. */
 export function seedTenant(tenant, { callback = 'https://app.example.com/callback', callbacks = [callback] } = {}) {
   const db = tenant.createConnection({ name: 'Username-Password-Authentication', display_name: 'Email and password', strategy: 'auth0' });
   const okta = tenant.createConnection({ name: 'acme-okta', display_name: 'Acme Okta', strategy: 'okta', options: { domain_aliases: ['acme.test'], client_secret: 'never-synced', domain: 'acme.okta.example' } });

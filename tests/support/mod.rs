@@ -217,7 +217,7 @@ pub async fn mount(query: &str, injected: Option<&str>) -> Page {
 }
 
 /// Like `mount`, with the language the server would have chosen: `<html lang dir>`
-/// set and that language's file injected with the enabled languages (SPEC §9).
+/// set and that language's file injected with the enabled languages (docs/design.md#languages).
 pub async fn mount_in(query: &str, tag: &str, file: &str, enabled: &str) -> Page {
     let root = document().document_element().unwrap();
     root.set_attribute("lang", tag).unwrap();

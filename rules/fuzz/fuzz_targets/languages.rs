@@ -1,4 +1,4 @@
-//! SPEC §9 on hostile input: choosing a language never panics and always gives an
+//! docs/design.md#languages on hostile input: choosing a language never panics and always gives an
 //! enabled one; the menu carries every other parameter once, in order, and nothing
 //! from the address can add markup to the menu.
 #![no_main]

@@ -28,7 +28,7 @@ fn well_formed(s: &str, scheme: &str) -> bool {
         && !authority.contains('@')
 }
 
-/// The loopback hosts an `http://` image URL may name (SPEC §1; the demo's logos).
+/// The loopback hosts an `http://` image URL may name (docs/design.md#the-directory; the demo's logos).
 fn reference_loopback(s: &str) -> bool {
     let rest = &s["http://".len()..];
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");

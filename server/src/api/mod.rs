@@ -1,4 +1,4 @@
-//! The Management API subset under `/api/v2` (SPEC §2), with Auth0's paths, shapes,
+//! The Management API subset under `/api/v2` (docs/design.md#the-management-api), with Auth0's paths, shapes,
 //! status codes and errors, one module per resource, each with its own `router()`:
 //! `organizations`, `enabled_connections`, `connections`, `clients`. Every route
 //! checks the token and the scope its resource and method need (`scope`) before its

@@ -3,7 +3,7 @@
 //! `GET` read, `POST` create, `PATCH` update, `DELETE` delete
 //! (`403 insufficient_scope` naming the scope otherwise). Checked once per route,
 //! before anything about the request is read. Then, for writes, that the directory
-//! is not synced from elsewhere (`409 synced_resource` naming the source, SPEC §8).
+//! is not synced from elsewhere (`409 synced_resource` naming the source, docs/design.md#upstream-and-sync).
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -84,7 +84,7 @@ async fn check(resource: Resource, state: AppState, req: Request, next: Next) ->
         return ApiError::InsufficientScope(scope).into_response();
     }
     if req.method() != Method::GET {
-        // A synced directory belongs to its source (SPEC §8): writes go there.
+        // A synced directory belongs to its source (docs/design.md#upstream-and-sync): writes go there.
         match state.db.sync_state().await {
             Ok(Some(sync)) => return ApiError::Synced(sync.source).into_response(),
             Ok(None) => {}

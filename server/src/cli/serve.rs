@@ -28,11 +28,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PORTICO_AUTHORIZE_URL")]
     pub authorize_url: Option<String>,
     /// How the authorization server expects the chosen organization and connection
-    /// (SPEC §8): auth0 (organization id, connection), keycloak (kc_idp_hint and an
+    /// (docs/design.md#upstream-and-sync): auth0 (organization id, connection), keycloak (kc_idp_hint and an
     /// organization scope) or oidc (organization name, connection).
     #[arg(long, env = "PORTICO_UPSTREAM", default_value = "auth0", value_parser = parse_upstream)]
     pub upstream: UpstreamProfile,
-    /// The languages served, comma-separated, the first the default (SPEC §9); all
+    /// The languages served, comma-separated, the first the default (docs/design.md#languages); all
     /// shipped ones (en,fr,de,es,pt-BR,it,nl,ja,zh-CN,ko,ar,he) by default.
     #[arg(long, env = "PORTICO_LANGUAGES", value_parser = crate::web::lang::parse_languages)]
     pub languages: Option<Vec<&'static str>>,

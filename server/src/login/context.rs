@@ -1,4 +1,4 @@
-//! `GET /login/context`: everything the page needs for one screen (SPEC §3), and the
+//! `GET /login/context`: everything the page needs for one screen (docs/design.md#the-public-login-api), and the
 //! same context for the server's own entry points.
 
 use std::sync::LazyLock;
@@ -81,7 +81,7 @@ pub async fn context(state: &AppState, wanted: Wanted<'_>) -> ApiResult<Option<L
                 _ => return Ok(None),
             }
         }
-        // The personal login (SPEC §3): what it shows, bounded; a `require` client
+        // The personal login (docs/design.md#the-public-login-api): what it shows, bounded; a `require` client
         // has none, so its prompt carries no connection (never another customer's
         // enterprise SSO).
         None if client.organization_usage == OrganizationUsage::Require => (None, Vec::new(), None),

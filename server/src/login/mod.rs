@@ -1,4 +1,4 @@
-//! The public, token-less, read-only login API (SPEC §3): the login context
+//! The public, token-less, read-only login API (docs/design.md#the-public-login-api): the login context
 //! (`context`, with its short-lived `cache`) and email discovery (`discover`). Only
 //! public fields leave here: never metadata, hidden connections, callbacks or
 //! secrets.

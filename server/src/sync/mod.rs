@@ -1,4 +1,4 @@
-//! Directory sync (SPEC §8): make the local directory equal to an Auth0-compatible
+//! Directory sync (docs/design.md#upstream-and-sync): make the local directory equal to an Auth0-compatible
 //! Management API's — Auth0 itself, or another Portico — with ids kept, so that the
 //! organization ids and connection names Portico forwards are the authorization
 //! server's own. `read` fetches the whole source through `client` (paging, `429`,

@@ -69,7 +69,7 @@ impl Assets {
         let mut files = HashMap::new();
         let mut template = None;
         // The top level, and the language files the page fetches when served as
-        // static files (`dist/i18n/`, SPEC §9).
+        // static files (`dist/i18n/`, docs/design.md#languages).
         for (sub, prefix) in [(dir.to_path_buf(), "/"), (dir.join("i18n"), "/i18n/")] {
             if prefix != "/" && !sub.is_dir() {
                 continue;

@@ -1,4 +1,4 @@
-//! The page's entry points: `/authorize` and `/` apply the SPEC §4 flow table before
+//! The page's entry points: `/authorize` and `/` apply the docs/design.md#the-login-flow flow table before
 //! answering, inject the login context so the page needs no lookup, and render the
 //! screen for the first paint (`page`); `/index.html` is the page as static files
 //! serve it.
@@ -103,7 +103,7 @@ pub fn host_names_organization(config: &Config, headers: &HeaderMap) -> bool {
 }
 
 /// `/authorize` and `/`: the flow table, then the page with its context and the
-/// screen rendered (SPEC §10).
+/// screen rendered (docs/design.md#first-paint).
 pub async fn entry(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
@@ -136,7 +136,7 @@ pub async fn entry(
             )
         }
         Screen::Error(e) => error_page(&state, language(), StatusCode::BAD_REQUEST, e, &headers),
-        // SPEC §4, Silent requests: never UI (OIDC Core §3.1.2.1); what the flow table
+        // docs/design.md#the-login-flow, Silent requests: never UI (OIDC Core §3.1.2.1); what the flow table
         // does not reject goes upstream at once, and the authorization server, which
         // holds the session, decides.
         _ if req.is_silent() => {

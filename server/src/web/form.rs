@@ -1,4 +1,4 @@
-//! The page's forms, posted without JavaScript (SPEC §10): the organization prompt, a
+//! The page's forms, posted without JavaScript (docs/design.md#first-paint): the organization prompt, a
 //! connection's button (a database connection's with its email), "Sign up", and the
 //! way to the prompt. Each is answered as the page answers the same form, by the same
 //! rules (`flow::read_prompt`, `flow::after_prompt`, `screens::forward`): a `303` to

@@ -1,4 +1,4 @@
-//! Languages on the server (SPEC §9): the shipped translations, compiled in from
+//! Languages on the server (docs/design.md#languages): the shipped translations, compiled in from
 //! `i18n/*.json`, and the language each request gets — `ui_locales`, else
 //! `Accept-Language`, else the first of `--languages` (`portico_rules::i18n::choose`).
 

@@ -1,6 +1,6 @@
 //! The page as the server sends it: the built `index.html` with a fresh nonce on its
-//! scripts, the configured base domain, the request's language (SPEC §9), the login
-//! context, and the first paint (SPEC §10): the screen the flow table chose, rendered
+//! scripts, the configured base domain, the request's language (docs/design.md#languages), the login
+//! context, and the first paint (docs/design.md#first-paint): the screen the flow table chose, rendered
 //! into `#portico-root` by the page's own components (`portico::card`, feature
 //! `ssr`), themed by a nonce'd `<style>`. The page's script hydrates it; without a
 //! script it works as it is (links and forms).
@@ -34,7 +34,7 @@ pub struct First<'a> {
     pub screen: Screen,
     /// The host itself names the organization (no address without one).
     pub host_names_organization: bool,
-    /// The prompt after its form was posted (SPEC §10), when it was.
+    /// The prompt after its form was posted (docs/design.md#first-paint), when it was.
     pub posted: Option<Posted>,
 }
 

@@ -1,5 +1,5 @@
 //! The HTML shell of every page the server sends: escaping, the injected context's
-//! JSON, the CSP with a fresh nonce and the headers HTML responses carry (SPEC §6),
+//! JSON, the CSP with a fresh nonce and the headers HTML responses carry (docs/design.md#security),
 //! compression, and the pages the server writes itself (errors, handoff, demo).
 
 use axum::body::Body;
