@@ -12,6 +12,7 @@ use gloo_net::http::Request;
 use js_sys::{Array, Promise, Reflect, JSON};
 use leptos::prelude::set_timeout_with_handle;
 use portico_rules::context::UpstreamProfile;
+use portico_rules::flow::context_for_screen;
 use portico_rules::i18n::{fill, Plural, StringSource, Strings};
 use portico_rules::page::{CONTEXT_ELEMENT_ID, PROMPT_ELEMENT_ID, STRINGS_ELEMENT_ID};
 use portico_rules::{
@@ -144,7 +145,13 @@ pub fn injected_context() -> Option<Result<LoginContext, LookupError>> {
     if text.trim().is_empty() {
         return None;
     }
-    Some(parse_json(&text).and_then(|v| decode_context(&Obj(v))))
+    Some(context_from_json(&text))
+}
+
+/// A login context from its JSON (`rules/contract/login-context.json` is the
+/// contract): what the server injects, and what `/login/context` answers.
+pub fn context_from_json(text: &str) -> Result<LoginContext, LookupError> {
+    parse_json(text).and_then(|v| decode_context(&Obj(v)))
 }
 
 /// The prompt as the server rendered it after its form was posted without
@@ -190,10 +197,7 @@ pub async fn login_context(
     req: &AuthorizeRequest,
     organization: Option<&str>,
 ) -> Result<LoginContext, LookupError> {
-    if let Some(ctx) = organization_context(req, organization).await? {
-        return Ok(ctx);
-    }
-    organization_context(req, None)
+    context_for_screen(organization, |org| organization_context(req, org))
         .await?
         .ok_or(LookupError::Malformed)
 }

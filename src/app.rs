@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use portico_rules::flow::{after_prompt, read_prompt, PageError, PromptEntry};
+use portico_rules::flow::{after_prompt, read_prompt, Discovered, PageError, PromptEntry};
+use portico_rules::host::requested_organization as requested_organization_in;
 use portico_rules::i18n::Strings;
 use portico_rules::{
-    normalize_prompt_input, organization_from_host, resolve_login_screen, AuthorizeRequest,
-    ConnectionKind, LoginContext, Screen,
+    normalize_prompt_input, resolve_login_screen, AuthorizeRequest, ConnectionKind, LoginContext,
+    Screen,
 };
 
 use crate::api::{self, LookupError};
@@ -72,18 +73,16 @@ pub fn continue_to(url: String) {
     })
 }
 
-/// The organization the address names: the `organization` parameter, else the host's
-/// first label under the configured base domain.
+/// The organization the address names (`rules::host::requested_organization`).
 fn requested_organization(req: &AuthorizeRequest) -> Option<String> {
-    req.organization()
-        .map(str::to_owned)
-        .or_else(host_organization)
+    let base = browser::meta(portico_rules::page::BASE_DOMAIN_META);
+    requested_organization_in(req.organization(), Some(&browser::host()), base.as_deref())
 }
 
 /// The organization the host's subdomain names, under the configured base domain.
 fn host_organization() -> Option<String> {
-    let base = browser::meta(portico_rules::page::BASE_DOMAIN_META)?;
-    organization_from_host(&browser::host(), &base).map(|n| n.into_string())
+    let base = browser::meta(portico_rules::page::BASE_DOMAIN_META);
+    requested_organization_in(None, Some(&browser::host()), base.as_deref())
 }
 
 /// `ctx` for the application alone: the prompt, or an organization that was not found.
@@ -273,10 +272,12 @@ impl Page {
                 else {
                     return self.problem(screens::failure(LookupError::Malformed, t));
                 };
-                branding = screens::branding(&ctx, &screen);
+                branding = portico_rules::flow::branding(&ctx, &screen);
                 match screen {
                     Screen::Prompt { .. } => {
-                        self.live.error.set(screens::prompt_error(&screen, t));
+                        self.live
+                            .error
+                            .set(portico_rules::flow::prompt_error(&screen, t));
                         self.live.choices.set(Vec::new());
                         let remembered = self.live.remembered;
                         later(move || {
@@ -325,7 +326,7 @@ impl Page {
         if let Some(org) = ctx.organization.as_ref().filter(|_| with_organization) {
             browser::remember_organization(&org.name, org.label());
         }
-        continue_to(screens::forward(
+        continue_to(portico_rules::flow::forward(
             req,
             ctx,
             with_organization,
@@ -485,12 +486,12 @@ impl Page {
         spawn_local(async move {
             let result = api::discover(&client_id, &email).await;
             live.busy.set(false);
-            match result {
-                Ok(found) if found.len() == 1 => self.look_up(found[0].name.clone(), Some(&email)),
-                Ok(found) if found.is_empty() => {
+            match result.map(Discovered::from_found) {
+                Ok(Discovered::One(name)) => self.look_up(name, Some(&email)),
+                Ok(Discovered::Nothing) => {
                     live.error.set(Some(t.invalid_organization().to_owned()))
                 }
-                Ok(found) => live.choices.set(found),
+                Ok(Discovered::Several(found)) => live.choices.set(found),
                 Err(e) => live.error.set(Some(e.message(t))),
             }
         });

@@ -1,11 +1,10 @@
 //! What each screen says and offers, as a `Card`: plain data, no Leptos. `app`
 //! chooses the screen (through the flow table) and `card` draws it.
 
-use portico_rules::authorize::Choice;
 use portico_rules::flow::PageError;
 use portico_rules::i18n::Strings;
 use portico_rules::{
-    AuthorizeRequest, Branding, ConnectionKind, LoginContext, OrganizationUsage, PublicConnection,
+    AuthorizeRequest, ConnectionKind, LoginContext, OrganizationUsage, PublicConnection,
     PublicOrganization, Screen,
 };
 
@@ -40,41 +39,6 @@ pub fn for_screen(
         }
         Screen::Error(_) | Screen::ErrorRedirect(_) | Screen::ErrorPost { .. } => return None,
     })
-}
-
-/// The prompt's error as `screen` first shows it: the organization the request named
-/// was not found. The page and the server's first paint start from the same one.
-pub fn prompt_error(screen: &Screen, t: &Strings) -> Option<String> {
-    matches!(screen, Screen::Prompt { invalid: true }).then(|| t.invalid_organization().to_owned())
-}
-
-/// The branding `screen` wears: the organization's on its login, none elsewhere (the
-/// default theme).
-pub fn branding<'a>(ctx: &'a LoginContext, screen: &Screen) -> Option<&'a Branding> {
-    match screen {
-        Screen::OrganizationLogin { .. } => ctx.organization.as_ref()?.branding.as_ref(),
-        _ => None,
-    }
-}
-
-/// Where continuing with `connection` leads (`AuthorizeRequest::forward`): with the
-/// context's organization when `with_organization` (the organization login), with
-/// `hint` as `login_hint`. The page's click and the server's answer to a connection's
-/// button posted without JavaScript both go here.
-pub fn forward(
-    req: &AuthorizeRequest,
-    ctx: &LoginContext,
-    with_organization: bool,
-    connection: &str,
-    hint: Option<&str>,
-) -> String {
-    let org = ctx.organization.as_ref().filter(|_| with_organization);
-    let choice = Choice {
-        organization: org.map(|o| (o.id.as_str(), o.name.as_str())),
-        connection: Some(connection),
-        login_hint: hint,
-    };
-    req.forward(&ctx.authorize_url, ctx.upstream, &choice)
 }
 
 /// "Not your organization?" and "Sign in with your organization": the prompt for the
@@ -571,36 +535,5 @@ mod tests {
         let problem = problem(portico_rules::flow::PageError::UnknownClient, &en());
         assert_eq!(problem.role, Some("alert"));
         assert!(problem.action.is_none() && problem.connections.is_empty());
-    }
-
-    // The page and the server's first paint start a screen from these (docs/design.md#first-paint).
-    #[test]
-    fn only_the_organization_login_wears_branding_and_only_an_unknown_name_errs() {
-        let mut ctx = context(false, Vec::new());
-        ctx.organization = Some(organization(Some("https://cdn.test/l.png")));
-        let login = Screen::OrganizationLogin {
-            auto_redirect: None,
-        };
-        assert_eq!(
-            branding(&ctx, &login),
-            ctx.organization.as_ref().unwrap().branding.as_ref()
-        );
-        assert!(branding(
-            &ctx,
-            &Screen::PersonalLogin {
-                offer_organization: true
-            }
-        )
-        .is_none());
-        assert!(branding(&ctx, &Screen::Prompt { invalid: true }).is_none());
-        assert_eq!(
-            prompt_error(&Screen::Prompt { invalid: true }, &en()).as_deref(),
-            Some("The organization you entered is invalid")
-        );
-        assert_eq!(
-            prompt_error(&Screen::Prompt { invalid: false }, &en()),
-            None
-        );
-        assert_eq!(prompt_error(&login, &en()), None);
     }
 }

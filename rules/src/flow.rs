@@ -2,8 +2,11 @@
 //! the public context to the screen the user sees. The page renders it; the server
 //! applies the same function before answering `/authorize` and `/`.
 
-use crate::authorize::{error_fragment, error_redirect, AuthorizeRequest, ResponseMode};
-use crate::context::{ConnectionKind, LoginContext, OrganizationUsage, RequireBehavior};
+use crate::authorize::{error_fragment, error_redirect, AuthorizeRequest, Choice, ResponseMode};
+use crate::context::{
+    Branding, ConnectionKind, DiscoveredOrganization, LoginContext, OrganizationUsage,
+    RequireBehavior,
+};
 use crate::i18n::{fill, Strings};
 use crate::name::{normalize_prompt_input, NameError, OrganizationName};
 
@@ -197,6 +200,86 @@ pub fn read_prompt(input: &str, discovers_by_email: bool) -> PromptEntry {
         Ok(name) => PromptEntry::Name(name),
         Err(e) => PromptEntry::Invalid(e),
     }
+}
+
+/// The context a screen is decided on (docs/design.md#the-public-login-api): the named
+/// organization's when it is one to log in to, else the application's own, so the flow
+/// table can apply the application's rules (an unknown organization, the prompt).
+/// `look_up(Some(organization))` or `look_up(None)` asks for one context, `Ok(None)`
+/// when that organization is not one to log in to; the page asks over HTTP, the server
+/// its database.
+pub async fn context_for_screen<O, E, F, Fut>(
+    organization: Option<O>,
+    look_up: F,
+) -> Result<Option<LoginContext>, E>
+where
+    F: Fn(Option<O>) -> Fut,
+    Fut: core::future::Future<Output = Result<Option<LoginContext>, E>>,
+{
+    if let Some(named) = organization {
+        if let Some(ctx) = look_up(Some(named)).await? {
+            return Ok(Some(ctx));
+        }
+    }
+    look_up(None).await
+}
+
+/// What the prompt does with the organizations email discovery found
+/// (docs/design.md#the-login-flow), on the page and on the server alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Discovered {
+    /// None: the same answer as an unknown name.
+    Nothing,
+    /// One: on to it, the email as `login_hint` (`after_prompt`).
+    One(String),
+    /// Several: offered to choose from.
+    Several(Vec<DiscoveredOrganization>),
+}
+
+impl Discovered {
+    pub fn from_found(mut found: Vec<DiscoveredOrganization>) -> Self {
+        match found.len() {
+            0 => Discovered::Nothing,
+            1 => Discovered::One(found.remove(0).name),
+            _ => Discovered::Several(found),
+        }
+    }
+}
+
+/// The prompt's error as `screen` first shows it: the organization the request named
+/// was not found. The page and the server's first paint start from the same one.
+pub fn prompt_error(screen: &Screen, t: &Strings) -> Option<String> {
+    matches!(screen, Screen::Prompt { invalid: true }).then(|| t.invalid_organization().to_owned())
+}
+
+/// The branding `screen` wears (docs/design.md#theming): the organization's on its
+/// login, none elsewhere (the default theme).
+pub fn branding<'a>(ctx: &'a LoginContext, screen: &Screen) -> Option<&'a Branding> {
+    match screen {
+        Screen::OrganizationLogin { .. } => ctx.organization.as_ref()?.branding.as_ref(),
+        _ => None,
+    }
+}
+
+/// Where continuing with `connection` leads (docs/design.md#the-login-flow, the way
+/// on): `AuthorizeRequest::forward` to the context's `authorize_url`, with the
+/// context's organization when `with_organization` (the organization login) and
+/// `hint` as `login_hint`. The page's click and the server's answer to a posted
+/// connection button both go here.
+pub fn forward(
+    req: &AuthorizeRequest,
+    ctx: &LoginContext,
+    with_organization: bool,
+    connection: &str,
+    hint: Option<&str>,
+) -> String {
+    let org = ctx.organization.as_ref().filter(|_| with_organization);
+    let choice = Choice {
+        organization: org.map(|o| (o.id.as_str(), o.name.as_str())),
+        connection: Some(connection),
+        login_hint: hint,
+    };
+    req.forward(&ctx.authorize_url, ctx.upstream, &choice)
 }
 
 /// The address the prompt leads to for organization `name`: the same request with
@@ -490,6 +573,134 @@ mod tests {
         assert_eq!(
             after_prompt(&req, "acme", Some("jane@acme.test")).to_query(),
             "client_id=a&state=s%2F1&organization=acme&login_hint=jane%40acme.test"
+        );
+    }
+
+    // The page and the server's first paint start a screen from these
+    // (docs/design.md#first-paint).
+    #[test]
+    fn only_the_organization_login_wears_branding() {
+        let mut c = ctx(
+            OrganizationUsage::Require,
+            RequireBehavior::PreLoginPrompt,
+            true,
+        );
+        let colors = BrandingColors {
+            primary: crate::HexColor::parse("#0059d6").unwrap(),
+            page_background: crate::HexColor::parse("#eee").unwrap(),
+        };
+        c.organization.as_mut().unwrap().branding = Some(Branding {
+            logo_url: None,
+            colors: Some(colors),
+        });
+        let login = Screen::OrganizationLogin {
+            auto_redirect: None,
+        };
+        assert_eq!(
+            branding(&c, &login),
+            c.organization.as_ref().unwrap().branding.as_ref()
+        );
+        let personal = Screen::PersonalLogin {
+            offer_organization: true,
+        };
+        assert!(branding(&c, &personal).is_none());
+        assert!(branding(&c, &Screen::Prompt { invalid: true }).is_none());
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn only_an_unknown_name_starts_the_prompt_in_error() {
+        let en: Strings = serde_json::from_str(include_str!("../../i18n/en.json")).unwrap();
+        assert_eq!(
+            prompt_error(&Screen::Prompt { invalid: true }, &en).as_deref(),
+            Some("The organization you entered is invalid")
+        );
+        assert_eq!(prompt_error(&Screen::Prompt { invalid: false }, &en), None);
+        let login = Screen::OrganizationLogin {
+            auto_redirect: None,
+        };
+        assert_eq!(prompt_error(&login, &en), None);
+    }
+
+    #[test]
+    fn discovery_continues_with_one_and_offers_several() {
+        let found = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| DiscoveredOrganization {
+                    name: (*n).into(),
+                    display_name: None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(Discovered::from_found(Vec::new()), Discovered::Nothing);
+        assert_eq!(
+            Discovered::from_found(found(&["acme"])),
+            Discovered::One("acme".into())
+        );
+        assert_eq!(
+            Discovered::from_found(found(&["acme", "globex"])),
+            Discovered::Several(found(&["acme", "globex"]))
+        );
+    }
+
+    #[test]
+    fn the_way_on_carries_the_organization_only_from_its_login() {
+        let c = ctx(
+            OrganizationUsage::Require,
+            RequireBehavior::PreLoginPrompt,
+            true,
+        );
+        let req = AuthorizeRequest::parse("client_id=app&state=s");
+        assert_eq!(
+            forward(&req, &c, true, "acme-okta", Some("jo@acme.test")),
+            "https://t/authorize?client_id=app&state=s&organization=org_1&connection=acme-okta&login_hint=jo%40acme.test"
+        );
+        assert_eq!(
+            forward(&req, &c, false, "acme-okta", None),
+            "https://t/authorize?client_id=app&state=s&connection=acme-okta"
+        );
+    }
+
+    /// Runs a future that is ready at once (the lookups below answer without waiting).
+    fn ready<T>(f: impl core::future::Future<Output = T>) -> T {
+        let mut f = core::pin::pin!(f);
+        let mut cx = core::task::Context::from_waker(core::task::Waker::noop());
+        match f.as_mut().poll(&mut cx) {
+            core::task::Poll::Ready(v) => v,
+            core::task::Poll::Pending => panic!("the lookup waited"),
+        }
+    }
+
+    #[test]
+    fn an_organization_not_found_falls_back_to_the_application() {
+        let asked = core::cell::RefCell::new(Vec::new());
+        let look_up = |org: Option<&'static str>| {
+            asked.borrow_mut().push(org);
+            let found = match org {
+                Some("acme") | None => Some(ctx(Require, PreLoginPrompt, org.is_some())),
+                Some(_) => None,
+            };
+            async move { Ok::<_, ()>(found) }
+        };
+        let found = ready(context_for_screen(Some("acme"), look_up))
+            .unwrap()
+            .unwrap();
+        assert!(found.organization.is_some());
+        assert_eq!(*asked.borrow(), [Some("acme")], "one lookup when found");
+        asked.borrow_mut().clear();
+        let fallback = ready(context_for_screen(Some("nope"), look_up))
+            .unwrap()
+            .unwrap();
+        assert!(fallback.organization.is_none());
+        assert_eq!(*asked.borrow(), [Some("nope"), None]);
+        asked.borrow_mut().clear();
+        ready(context_for_screen(None, look_up)).unwrap();
+        assert_eq!(*asked.borrow(), [None], "no organization, one lookup");
+        let failing = |_: Option<&str>| async { Err::<Option<LoginContext>, _>("down") };
+        assert_eq!(
+            ready(context_for_screen(Some("acme"), failing)),
+            Err("down")
         );
     }
 }

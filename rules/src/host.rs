@@ -1,5 +1,6 @@
-//! The organization named by the host: `acme.login.example.com` under the base domain
-//! `login.example.com` is `acme`.
+//! The organization a request names: its `organization` parameter, else its host's
+//! subdomain (`acme.login.example.com` under the base domain `login.example.com` is
+//! `acme`). The page and the server both ask here.
 
 use crate::name::OrganizationName;
 
@@ -24,9 +25,42 @@ pub fn organization_from_host(host: &str, base_domain: &str) -> Option<Organizat
     OrganizationName::parse(label).ok()
 }
 
+/// Which organization a request names (docs/design.md#the-login-flow): its
+/// `organization` parameter (`param`, its text as the request has it), else the
+/// subdomain of `host` under `base_domain`. The page looks its context up with this
+/// text; the server reads it as an id or a name (`OrganizationRef::parse`).
+pub fn requested_organization(
+    param: Option<&str>,
+    host: Option<&str>,
+    base_domain: Option<&str>,
+) -> Option<String> {
+    match param {
+        Some(named) => Some(named.to_owned()),
+        None => organization_from_host(host?, base_domain?).map(OrganizationName::into_string),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_parameter_comes_before_the_subdomain() {
+        let base = Some("login.test");
+        let host = Some("acme.login.test:8080");
+        assert_eq!(
+            requested_organization(Some("Not A Name"), host, base).as_deref(),
+            Some("Not A Name"),
+            "the parameter as it is, for the lookup to judge"
+        );
+        assert_eq!(
+            requested_organization(None, host, base).as_deref(),
+            Some("acme")
+        );
+        assert_eq!(requested_organization(None, host, None), None);
+        assert_eq!(requested_organization(None, Some("login.test"), base), None);
+        assert_eq!(requested_organization(None, None, base), None);
+    }
 
     fn org(host: &str, base: &str) -> Option<String> {
         organization_from_host(host, base).map(OrganizationName::into_string)

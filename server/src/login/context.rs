@@ -9,6 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use portico_rules::context::{OrganizationUsage, PublicConnection, PublicOrganization};
+use portico_rules::flow::context_for_screen;
 use portico_rules::{ClientInfo, LoginContext, OrganizationRef};
 use sha2::{Digest, Sha256};
 
@@ -123,14 +124,18 @@ pub async fn context(state: &AppState, wanted: Wanted<'_>) -> ApiResult<Option<L
 /// The context for the organization, or the client's own when the organization is
 /// not found (what the flow table needs to decide).
 pub async fn context_or_client(state: &AppState, wanted: Wanted<'_>) -> ApiResult<LoginContext> {
-    if let Some(ctx) = context(state, wanted).await? {
-        return Ok(ctx);
-    }
-    let client_only = Wanted {
-        organization: None,
-        ..wanted
+    let look_up = |organization| {
+        context(
+            state,
+            Wanted {
+                organization,
+                ..wanted
+            },
+        )
     };
-    context(state, client_only).await?.ok_or(ApiError::Internal)
+    context_for_screen(wanted.organization, look_up)
+        .await?
+        .ok_or(ApiError::Internal)
 }
 
 /// The answer for one query, from the cache or made and cached.

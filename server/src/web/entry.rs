@@ -22,19 +22,20 @@ use crate::login::context::{context_or_client, Wanted};
 use crate::request;
 use crate::state::{AppState, Config};
 
-/// Whether the request names an organization, and which: the parameter (`None`
-/// inside when its text can name none), else the host's subdomain.
+/// Whether the request names an organization, and which
+/// (`rules::host::requested_organization`), read as an id or a name (`None` inside
+/// when its text can name none).
 pub fn requested_organization(
     config: &Config,
     req: &AuthorizeRequest,
     headers: &HeaderMap,
 ) -> Option<Option<OrganizationRef>> {
-    if let Some(param) = req.organization() {
-        return Some(OrganizationRef::parse(param));
-    }
-    let base = config.base_domain.as_deref()?;
-    let host = request::host(headers)?;
-    organization_from_host(host, base).map(|name| Some(OrganizationRef::Name(name)))
+    let named = portico_rules::host::requested_organization(
+        req.organization(),
+        request::host(headers),
+        config.base_domain.as_deref(),
+    )?;
+    Some(OrganizationRef::parse(&named))
 }
 
 pub fn without_dist() -> Response {

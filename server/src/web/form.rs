@@ -1,7 +1,7 @@
 //! The page's forms, posted without JavaScript (docs/design.md#first-paint): the organization prompt, a
 //! connection's button (a database connection's with its email), "Sign up", and the
 //! way to the prompt. Each is answered as the page answers the same form, by the same
-//! rules (`flow::read_prompt`, `flow::after_prompt`, `screens::forward`): a `303` to
+//! rules (`flow::read_prompt`, `flow::after_prompt`, `flow::forward`): a `303` to
 //! the next address, or the prompt rendered again with what was typed and why it was
 //! refused.
 //!
@@ -14,8 +14,7 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use portico::screens;
-use portico_rules::flow::{after_prompt, read_prompt, PageError, PromptEntry};
+use portico_rules::flow::{after_prompt, forward, read_prompt, Discovered, PageError, PromptEntry};
 use portico_rules::{
     normalize_prompt_input, query, resolve_login_screen, AuthorizeRequest, ConnectionKind,
     LoginContext, OrganizationName, Screen,
@@ -145,7 +144,7 @@ impl Posting<'_> {
         } else {
             self.req.clone()
         };
-        let url = screens::forward(&req, &ctx, with_organization, &c.name, hint);
+        let url = forward(&req, &ctx, with_organization, &c.name, hint);
         redirect_with(self.state, StatusCode::SEE_OTHER, &url)
     }
 
@@ -192,11 +191,15 @@ impl Posting<'_> {
             PromptEntry::Invalid(e) => refused(e.in_language(t)),
             PromptEntry::Email(email) => match discover::for_email(self.state, &email).await {
                 Err(_) => unavailable_page(self.state, language, self.headers),
-                Ok(found) if found.is_empty() => refused(t.invalid_organization().to_owned()),
-                Ok(found) if found.len() == 1 => {
-                    self.next(&after_prompt(&self.req, &found[0].name, Some(&email)))
-                }
-                Ok(found) => self.render(&ctx, input.to_owned(), None, found, StatusCode::OK),
+                Ok(found) => match Discovered::from_found(found) {
+                    Discovered::Nothing => refused(t.invalid_organization().to_owned()),
+                    Discovered::One(name) => {
+                        self.next(&after_prompt(&self.req, &name, Some(&email)))
+                    }
+                    Discovered::Several(found) => {
+                        self.render(&ctx, input.to_owned(), None, found, StatusCode::OK)
+                    }
+                },
             },
         }
     }

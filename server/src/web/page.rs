@@ -14,11 +14,11 @@ use leptos::prelude::*;
 use portico::card::{self, Live};
 use portico::screens;
 use portico_rules::context::DiscoveredOrganization;
-use portico_rules::i18n;
 use portico_rules::page::{
     BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, CONTEXT_ELEMENT_ID, LANGUAGES_ATTRIBUTE,
     NONCE_PLACEHOLDER, PROMPT_ELEMENT_ID, ROOT_ELEMENT_ID, STRINGS_ELEMENT_ID,
 };
+use portico_rules::{flow, i18n};
 use portico_rules::{AuthorizeRequest, LoginContext, Screen, Theme};
 use serde::Serialize;
 
@@ -145,7 +145,7 @@ fn first_screen(
     if enabled.len() > 1 {
         card.languages = i18n::menu_html(t.language_menu(), language.tag, enabled, query);
     }
-    let mut error = screens::prompt_error(&first.screen, t);
+    let mut error = flow::prompt_error(&first.screen, t);
     let mut choices = Vec::new();
     if let Some(posted) = &first.posted {
         if let Some(prompt) = card.prompt.as_mut() {
@@ -215,7 +215,7 @@ fn without_wasm_preload(body: &str) -> String {
 /// `<style>`: the organization login wears the organization's colours, every other
 /// screen the default theme.
 fn theme_style(first: &First, nonce: &str) -> String {
-    let colors = screens::branding(first.ctx, &first.screen).and_then(|b| b.colors.as_ref());
+    let colors = flow::branding(first.ctx, &first.screen).and_then(|b| b.colors.as_ref());
     let declarations: String = Theme::root_properties(colors)
         .iter()
         .filter(|(_, value)| !value.is_empty())
