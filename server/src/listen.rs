@@ -49,7 +49,9 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             max_connections: 1024,
-            max_connections_per_client: 64,
+            // An office behind one NAT address is many browsers, each with a few
+            // connections open.
+            max_connections_per_client: 256,
             grace: Duration::from_secs(10),
         }
     }
