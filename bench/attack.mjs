@@ -23,7 +23,7 @@ import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import http from 'node:http';
 import path from 'node:path';
-import { root, server, freePort, waitForHealth } from '../tests/e2e/harness.mjs';
+import { root, server, freePort, waitForHealth } from '../tests/support/harness.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);

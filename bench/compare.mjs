@@ -7,7 +7,7 @@
 // the left and Lock on the right.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startPortico, launchBrowser, root, authorizeQuery } from '../tests/e2e/harness.mjs';
+import { startPortico, launchBrowser, root, authorizeQuery } from '../tests/support/harness.mjs';
 import { startLockServer, CALLBACK } from './lock-server.mjs';
 
 const out = path.join(root, 'docs/screens/compare');

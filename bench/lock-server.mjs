@@ -5,7 +5,7 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { root } from '../tests/e2e/harness.mjs';
+import { root } from '../tests/support/harness.mjs';
 
 export const CALLBACK = 'http://localhost:8080/callback';
 

@@ -18,7 +18,7 @@ import zlib from 'node:zlib';
 import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startPortico, launchBrowser, root } from '../tests/e2e/harness.mjs';
+import { startPortico, launchBrowser, root } from '../tests/support/harness.mjs';
 import { wrk } from './wrk.mjs';
 import { startLockServer, CALLBACK } from './lock-server.mjs';
 

@@ -13,7 +13,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { root, server, freePort, waitForHealth } from '../tests/e2e/harness.mjs';
+import { root, server, freePort, waitForHealth } from '../tests/support/harness.mjs';
 import { wrk } from './wrk.mjs';
 
 const arg = (name, dflt) => {

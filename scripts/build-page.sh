@@ -5,7 +5,7 @@
 # The prebuilt std is compiled for speed and with panic machinery (formatting,
 # locations, unwinding tables) that a panic="abort" page never uses. Rebuilding it
 # (cargo -Zbuild-std, which needs the rust-src component) with `optimize_for_size`
-# and `-Cpanic=immediate-abort` takes about 12 KB brotli off the wasm (README, "Size").
+# and `-Cpanic=immediate-abort` takes about 12 KB brotli off the wasm (docs/size.md#size).
 # These are unstable flags of our pinned stable toolchain, unlocked with
 # RUSTC_BOOTSTRAP=1 for this one build only; everything else (tests, clippy, the
 # server) uses the toolchain as shipped. A panic in the page was already an abort

@@ -1,7 +1,7 @@
 //! Every screen is one `Card`: plain data (built in `screens`) rendered by one view
 //! function. One view type for the whole page instead of one per screen and branch
 //! is what keeps the wasm small: each distinct Leptos view type is compiled into its
-//! own build/rebuild/mount code (README, "Size").
+//! own build/rebuild/mount code (docs/size.md#size).
 //!
 //! Buttons carry an `Act`, not a closure; `app` decides what an act does. Fields are
 //! read from the DOM when their form is submitted, so typing re-renders nothing.

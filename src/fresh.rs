@@ -4,7 +4,7 @@
 //! The card changes only between screens, where a diff buys nothing, and every view
 //! type's rebuild code is compiled into the wasm beside its build and hydrate code:
 //! opting the card out of it takes that third copy of the card's code off the page
-//! (README, "Size"). Everything else (building, the server's HTML, hydrating) is the
+//! (docs/size.md#size). Everything else (building, the server's HTML, hydrating) is the
 //! inner view's own.
 
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;

@@ -1,6 +1,6 @@
 //! The wasm-streams stand-in (`patches/wasm-streams`): both calls server_fn makes,
 //! driven through the browser's own streams. The page calls no server function, so
-//! these tests are what keeps the stand-in honest (README, "Size").
+//! these tests are what keeps the stand-in honest (docs/size.md#size).
 #![cfg(target_arch = "wasm32")]
 
 use futures_util::{stream, StreamExt};

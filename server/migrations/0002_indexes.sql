@@ -1,4 +1,4 @@
--- Every public path answers from indexes (README, "Indexes"). The email domains and
+-- Every public path answers from indexes (docs/architecture.md#indexes-which-serve-which-path). The email domains and
 -- the personal-login clients a connection claims get tables of their own, kept in
 -- step with the connection's JSON in the same transaction. The connection's kind
 -- (database, social, enterprise: fixed by its strategy) becomes a column so that

@@ -125,7 +125,7 @@ pub async fn access_log(req: Request, next: Next) -> Response {
 /// The headers every response carries (docs/design.md#security), JSON and files included; HTML
 /// responses set their own CSP and caching, and these only where they are missing.
 /// One synchronous layer: tower-http's `SetResponseHeaderLayer`, one layer per
-/// header, measured slower on `/login/context` (README, "The server").
+/// header, measured slower on `/login/context` (docs/architecture.md#kept-ours-instead-of-a-library).
 pub fn security_headers() -> MapResponseLayer<fn(Response) -> Response> {
     MapResponseLayer::new(add_security_headers)
 }

@@ -1,7 +1,8 @@
 //! Every `docs/….md#section` the repository cites — in code, comments, scripts and the
-//! docs themselves — names a file that exists and a heading in it, so a reader who
-//! follows a reference lands somewhere. Anchors are GitHub's: the heading lower-cased,
-//! spaces to `-`, punctuation dropped.
+//! docs themselves — names a file that exists and a heading in it, and every relative
+//! link in a Markdown file leads to a file (and a heading) that exists, so a reader
+//! who follows a reference lands somewhere. Anchors are GitHub's: the heading
+//! lower-cased, spaces to `-`, punctuation dropped.
 
 use std::path::{Path, PathBuf};
 
@@ -96,6 +97,75 @@ fn unresolved(root: &Path, cited_in: &[(PathBuf, String)]) -> Vec<String> {
         }
     }
     bad
+}
+
+/// Each relative link of a Markdown file `file` (`[text](target)`), resolved against
+/// the file's folder: what does not exist, or names a heading its file lacks.
+fn broken_links(file: &Path, text: &str) -> Vec<String> {
+    let dir = file.parent().unwrap();
+    let mut bad = Vec::new();
+    for (at, _) in text.match_indices("](") {
+        let rest = &text[at + 2..];
+        let Some(end) = rest.find(')') else { continue };
+        let target = &rest[..end];
+        if target.contains("://") || target.contains(' ') || target.starts_with("mailto:") {
+            continue;
+        }
+        let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
+        let linked = if path.is_empty() {
+            file.to_path_buf()
+        } else {
+            dir.join(path)
+        };
+        if !linked.exists() {
+            bad.push(format!("{}: {target} does not exist", file.display()));
+        } else if !anchor.is_empty() && linked.extension().is_some_and(|e| e == "md") {
+            let md = std::fs::read_to_string(&linked).unwrap();
+            if !anchors(&md).iter().any(|a| a == anchor) {
+                bad.push(format!("{}: {target} names no heading", file.display()));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_markdown_link_leads_somewhere() {
+    let root = root();
+    let mut paths = Vec::new();
+    files(&root, &mut paths);
+    let markdown: Vec<PathBuf> = paths
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    assert!(
+        markdown.len() >= 8,
+        "the walk found the documents: {markdown:?}"
+    );
+    let bad: Vec<String> = markdown
+        .iter()
+        .flat_map(|p| broken_links(p, &std::fs::read_to_string(p).unwrap()))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "links that lead nowhere:\n{}",
+        bad.join("\n")
+    );
+    // The checker sees a broken one.
+    let readme = root.join("README.md");
+    assert_eq!(
+        broken_links(
+            &readme,
+            "[a](docs/design.md#nowhere) [b](docs/none.md) [c](docs/design.md#limits)"
+        ),
+        [
+            format!(
+                "{}: docs/design.md#nowhere names no heading",
+                readme.display()
+            ),
+            format!("{}: docs/none.md does not exist", readme.display()),
+        ]
+    );
 }
 
 #[test]

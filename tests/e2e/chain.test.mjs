@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { server, startPortico, freePort, launchBrowser, newPage, shot } from './harness.mjs';
+import { server, startPortico, freePort, launchBrowser, newPage, shot, until } from '../support/harness.mjs';
 import { startApplication } from './oidc-app.mjs';
 import { Auth0Tenant, seedTenant } from '../standin/auth0-tenant.mjs';
 import { startAuth0Like } from '../standin/auth0-like-server.mjs';
@@ -78,7 +78,7 @@ test('through the prompt: the ID token carries the organization the user typed',
   // with a redirect (never its page, which refuses frames), the server from its session.
   const renewed = app.sessions.length;
   await page.goto(`${app.base}/silent?authorize=${encodeURIComponent(`${portico.base}/authorize`)}&organization=acme`);
-  for (let i = 0; i < 100 && app.sessions.length === renewed; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => app.sessions.length !== renewed, { what: 'the hidden iframe to come back with a code', timeout: 5000 });
   assert.equal(app.sessions.length, renewed + 1, 'the hidden iframe came back with a code');
   const silent = app.sessions.at(-1);
   assert.equal(silent.org_id, seeded.acme.id, JSON.stringify(silent));

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { startWorld, launchBrowser, newPage, authorizeQuery, SENT, ready, root } from './harness.mjs';
+import { startWorld, launchBrowser, newPage, authorizeQuery, SENT, ready, root } from '../support/harness.mjs';
 
 let world;
 let browser;

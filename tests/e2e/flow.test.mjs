@@ -4,7 +4,7 @@
 // cargo build --release -p portico-server).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorld, launchBrowser, newPage, authorizeQuery, shot, SENT } from './harness.mjs';
+import { startWorld, startPortico, launchBrowser, newPage, authorizeQuery, shot, until, SENT } from '../support/harness.mjs';
 
 let world;
 let browser;
@@ -102,12 +102,11 @@ for (const mode of ['fragment', 'form_post']) {
       const before = world.callback.received.length;
       await page.goto(`${world.portico.base}${entry}${authorizeQuery('demo-require-no-prompt', world.callback.url, `&response_mode=${mode}`)}`);
       await page.getByRole('heading', { name: 'Back at the application' }).waitFor();
-      let got;
-      for (let i = 0; i < 50 && !got; i++) {
-        got = world.callback.received.slice(before).find((u) => u.via === mode);
-        if (!got) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.ok(got, `a ${mode} response arrived: ${world.callback.received.slice(before).map(String)}`);
+      const got = await until(() => world.callback.received.slice(before).find((u) => u.via === mode), {
+        what: `a ${mode} response at the application (got: ${world.callback.received.slice(before).map(String)})`,
+        timeout: 5000,
+        every: 100,
+      });
       assert.equal(got.searchParams.get('error'), 'invalid_request');
       assert.equal(got.searchParams.get('error_description'), 'parameter organization is required for this client');
       assert.equal(got.searchParams.get('state'), SENT.state);
@@ -271,7 +270,6 @@ test('keyboard only: tab to the field, type, Enter, tab to a connection, Enter',
 });
 
 test('without --authorize-url the demo ends on /handoff showing the request', async () => {
-  const { startPortico } = await import('./harness.mjs');
   const demo = await startPortico({ callback: world.callback.url });
   const { page, problems, context } = await newPage(browser);
   try {

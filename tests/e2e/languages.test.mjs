@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startWorld, launchBrowser, newPage, authorizeQuery, shot, root, SENT } from './harness.mjs';
+import { startWorld, launchBrowser, newPage, authorizeQuery, shot, root, SENT } from '../support/harness.mjs';
 
 let world;
 let browser;

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { startWorld, launchBrowser, newPage, authorizeQuery, shot, ready } from './harness.mjs';
+import { startWorld, launchBrowser, newPage, authorizeQuery, shot, ready } from '../support/harness.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -9,7 +9,7 @@ import https from 'node:https';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startPortico, root } from './harness.mjs';
+import { startPortico, root } from '../support/harness.mjs';
 
 function tlsFront(targetPort, dir) {
   const key = path.join(dir, 'key.pem');

@@ -5,18 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { startPortico, root } from '../e2e/harness.mjs';
+import { startPortico, root, until, management } from '../support/harness.mjs';
 
 const ALL = 'create:organizations read:organizations read:organization_connections create:connections';
 
-async function api(base, token, method, p, body) {
-  const r = await fetch(`${base}/api/v2${p}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-  return { status: r.status, body: await r.json().catch(() => null) };
-}
+const api = (base, token, method, p, body) => management(base, token)(method, p, body);
 
 async function allOrganizations(base, token) {
   const names = [];
@@ -54,7 +47,7 @@ test('kill -9 during a write burst: every acknowledged write survives, none is h
     }
   };
   const workers = Array.from({ length: 8 }, worker);
-  while (acknowledged.size < 150) await new Promise((r) => setTimeout(r, 5));
+  await until(() => acknowledged.size >= 150, { what: '150 acknowledged creates', timeout: 60000, every: 5 });
   first.child.kill('SIGKILL');
   stop = true;
   await Promise.all(workers);
@@ -111,12 +104,7 @@ test('database outage: 503, never 404, then recovery without a restart', async (
     const page = await fetch(`${portico.base}/authorize?client_id=demo-require-prompt&redirect_uri=x`);
     assert.equal(page.status, 503);
     execFileSync(pg, { env });
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
-      status = (await fetch(lookup)).status;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.equal(status, 200, 'recovered without a restart');
+    await until(async () => (await fetch(lookup)).status === 200, { what: 'the lookup to recover without a restart', every: 200 });
     assert.equal((await api(portico.base, token, 'POST', '/organizations', { name: 'after-outage' })).status, 201);
   } finally {
     portico.close();

@@ -5,33 +5,30 @@
 // (any 429 is the public limit, 10,000/s for the one client address), and the
 // server's resident memory sampled every 5 s.
 import { readFileSync } from 'node:fs';
-import { startPortico } from '../e2e/harness.mjs';
+import { startPortico, management } from '../support/harness.mjs';
 
 const seconds = Number(process.argv[2]) || 60;
 const portico = await startPortico({ extraArgs: ['--public-rate-limit', '600000', '--management-rate-limit', '100000'] });
-const token = portico.token('create:organizations delete:organizations');
+const write = management(portico.base, portico.token('create:organizations delete:organizations'));
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${portico.child.pid}/status`, 'utf8'))[1]);
 const memory = [rss()];
 const sampler = setInterval(() => memory.push(rss()), 5000);
 const latencies = [];
 const statuses = {};
 let n = 0;
-const until = Date.now() + seconds * 1000;
+const end = Date.now() + seconds * 1000;
 async function client(id) {
-  while (Date.now() < until) {
+  while (Date.now() < end) {
     const i = n++;
     const started = performance.now();
     let r;
     if (i % 10 === 0) {
-      r = await fetch(`${portico.base}/api/v2/organizations`, {
-        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `soak-${id}-${i}`, display_name: 'Soak' }),
-      });
+      r = await write('POST', '/organizations', { name: `soak-${id}-${i}`, display_name: 'Soak' });
     } else {
       const org = ['globex', 'acme', 'initech', 'nope'][i % 4];
       r = await fetch(`${portico.base}/login/context?client_id=demo-require-prompt&organization=${org}`);
+      await r.arrayBuffer();
     }
-    await r.arrayBuffer();
     latencies.push(performance.now() - started);
     statuses[r.status] = (statuses[r.status] || 0) + 1;
   }

@@ -5,7 +5,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { server, startPortico } from '../e2e/harness.mjs';
+import { server, startPortico } from '../support/harness.mjs';
 
 export const READ = 'read:organizations read:organization_connections read:connections read:clients';
 let dbCount = 0;

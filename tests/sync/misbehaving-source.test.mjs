@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
-import { server, startPortico } from '../e2e/harness.mjs';
+import { server, startPortico, management } from '../support/harness.mjs';
 import { Auth0Tenant, seedTenant } from '../standin/auth0-tenant.mjs';
 import { READ, databases, secretFile, sync, dump } from './helpers.mjs';
 
@@ -120,13 +120,12 @@ test(`${backend}: more than 1,000 applications sync by checkpoint; a source with
 test(`${backend}: another Portico with more than 1,000 applications syncs whole`, async (t) => {
   const source = await startPortico({ demo: false, extraArgs: ['--management-rate-limit', '100000'] });
   t.after(() => source.close());
-  const token = source.token('create:clients');
+  const create = management(source.base, source.token('create:clients'));
   for (let i = 0; i < 1050; i += 50) {
-    await Promise.all(Array.from({ length: 50 }, (_, j) => fetch(`${source.base}/api/v2/clients`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `App ${i + j}`, callbacks: ['https://app.example.com/cb'] }),
-    }).then((r) => assert.equal(r.status, 201))));
+    await Promise.all(Array.from({ length: 50 }, async (_, j) => {
+      const r = await create('POST', '/clients', { name: `App ${i + j}`, callbacks: ['https://app.example.com/cb'] });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }));
   }
   const database = newDatabase();
   const out = await syncFromPortico(source, database);

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { server, startPortico } from '../e2e/harness.mjs';
+import { server, startPortico, until } from '../support/harness.mjs';
 import { Auth0Tenant, seedTenant } from '../standin/auth0-tenant.mjs';
 import { READ, databases, secretFile, sync, syncArgs, dump } from './helpers.mjs';
 
@@ -123,8 +123,7 @@ for (const [backend, newDatabase] of databases()) {
     tenant.hang = (p) => p.endsWith('/enabled_connections') && ++served > 1;
     const child = spawn(server, syncArgs(tenant, database, ['--sync-timeout', '60s']), { stdio: 'ignore' });
     const exited = new Promise((r) => child.once('exit', r));
-    for (let i = 0; i < 500 && tenant.hanging.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.ok(tenant.hanging.length >= 1, 'the sync is midway, waiting on the source');
+    await until(() => tenant.hanging.length >= 1, { what: 'the sync to be midway, waiting on the source', every: 20 });
     child.kill('SIGKILL');
     await exited;
     assert.deepEqual(await dump(database), before);
@@ -162,8 +161,7 @@ test('postgres: instances sharing one database sync one at a time (an advisory l
   tenant.hang = (p) => p.endsWith('/enabled_connections');
   const first = spawn(server, syncArgs(tenant, database, ['--sync-timeout', '60s']), { stdio: 'ignore' });
   const exited = new Promise((r) => first.once('exit', r));
-  for (let i = 0; i < 500 && tenant.hanging.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(tenant.hanging.length >= 1, 'the first sync holds the lock, waiting on the source');
+  await until(() => tenant.hanging.length >= 1, { what: 'the first sync to hold the lock, waiting on the source', every: 20 });
   const second = await sync(tenant, database);
   assert.equal(second.code, 1);
   assert.match(second.stderr, /another instance holds the sync lock; try again when it has finished/);
@@ -221,35 +219,27 @@ test('serve --sync-from: the last good copy serves while the source is down, and
   });
   t.after(() => p.close());
   const context = () => fetch(`${p.base}/login/context?client_id=${s.app.client_id}&organization=acme`);
-  for (let i = 0; i < 100 && (await context()).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
-  assert.equal((await context()).status, 200);
+  await until(async () => (await context()).status === 200, { what: 'the first sync', every: 100 });
   // A change at the source arrives with the next sync, and the context cache forgets.
   tenant.organizations.get(s.acme.id).display_name = 'Acme, synced again';
-  let name;
-  for (let i = 0; i < 50; i++) {
-    name = (await (await context()).json()).organization.display_name;
-    if (name === 'Acme, synced again') break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.equal(name, 'Acme, synced again');
+  const name = async () => (await (await context()).json()).organization.display_name;
+  await until(async () => (await name()) === 'Acme, synced again', { what: 'the change to arrive', every: 200 });
   await tenant.down();
-  const deadline = Date.now() + 20000;
   const operator = { headers: { authorization: `Bearer ${p.token('read:health')}` } };
   let health;
   let text;
-  do {
-    await new Promise((r) => setTimeout(r, 250));
+  await until(async () => {
     health = await fetch(`${p.base}/healthz`, operator);
     text = await health.text();
-  } while (!(text.startsWith('stale') && text.includes('the last attempt failed')) && Date.now() < deadline);
+    return text.startsWith('stale') && text.includes('the last attempt failed');
+  }, { what: '/healthz to say stale, with the failure', timeout: 20000, every: 250 });
   assert.equal(health.status, 503);
   // A stranger reads one word.
   assert.equal(await (await fetch(`${p.base}/healthz`)).text(), 'stale');
   assert.match(text, new RegExp(`^stale: the last good sync from ${tenant.base} finished \\d+ s ago, past the limit of 3 s\\nthe last attempt failed: .*cannot connect`));
   assert.equal((await context()).status, 200, 'logins go on from the last good copy');
   await tenant.listen();
-  for (let i = 0; i < 50 && (health = await fetch(`${p.base}/healthz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 200));
-  assert.equal(health.status, 200);
+  await until(async () => (await fetch(`${p.base}/healthz`)).status === 200, { what: '/healthz to recover', every: 200 });
 });
 
 test('another portico-server as the source, with a management token from a file', async (t) => {

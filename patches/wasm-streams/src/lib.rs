@@ -6,7 +6,7 @@
 //! .into_raw()` to send a streaming request. The real crate also exports four JS
 //! classes (`IntoUnderlyingSource`, `IntoUnderlyingByteSource`, `IntoUnderlyingSink`,
 //! `IntoUnderlyingByteSink`) through `#[wasm_bindgen]`; exports are never removed as
-//! dead code, so every page carried them and the code behind them (README, "Size").
+//! dead code, so every page carried them and the code behind them (docs/size.md#size).
 //!
 //! This crate offers the same two paths, implemented with imports only: reading pulls
 //! from the stream's default reader, and writing gives the browser an underlying

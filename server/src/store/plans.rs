@@ -1,6 +1,6 @@
 //! The query plans of the reads the public can reach, as the database reports them
 //! (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL): what the tests read to
-//! prove that every public path is answered from indexes, and what the README's
+//! prove that every public path is answered from indexes, and what docs/architecture.md's
 //! table of indexes was written from.
 
 use portico_rules::context::ConnectionKind;

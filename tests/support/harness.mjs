@@ -1,7 +1,9 @@
-// The end-to-end world: a real OpenID provider (npm oidc-provider) standing where the
-// authorization server would be, a tiny application callback that records what it
-// receives, and portico-server (release build) with the demo tenant and the release
-// build of the page. Everything listens on loopback ports chosen at random.
+// The one JavaScript harness of the tests and the benchmarks: `until` (the one poller),
+// portico-server (release build) with the demo tenant and the release build of the
+// page, its Management API (`startPortico(…).api`), a real OpenID provider (npm
+// oidc-provider) standing where the authorization server would be, a tiny application
+// callback that records what it receives, and headless Chromium. Everything listens on
+// loopback ports chosen at random.
 import { spawn, execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, mkdirSync } from 'node:fs';
@@ -15,6 +17,38 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const server = path.join(root, 'target/release/portico-server');
 export const resultsDir = path.join(root, 'test-results/e2e');
 mkdirSync(resultsDir, { recursive: true });
+
+/**
+ * Waits until `check()` (sync or async) gives something truthy, and returns it;
+ * looks every `every` ms, and fails naming `what` after `timeout` ms. Every test and
+ * benchmark that waits for something waits here.
+ */
+export async function until(check, { what = 'the condition', timeout = 10000, every = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const got = await check();
+    if (got) return got;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/**
+ * The Management API of the server at `base`, with `token`: `call(method, path, body)`
+ * gives `{ status, body }` (the body parsed when it is JSON). The one helper every test
+ * and benchmark writes the directory with.
+ */
+export function management(base, token) {
+  return async (method, p, body) => {
+    const r = await fetch(`${base}/api/v2${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, body: text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+  };
+}
 
 export function freePort() {
   return new Promise((resolve) => {
@@ -91,14 +125,8 @@ async function startProvider(callback) {
 }
 
 export async function waitForHealth(base) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('portico-server did not become healthy');
+  const healthy = async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok;
+  await until(healthy, { what: `portico-server at ${base} to become healthy`, every: 100 });
 }
 
 /** portico-server serve with the demo tenant. `authorize` null means /handoff. */
@@ -117,15 +145,7 @@ export async function startPortico({ authorize = null, callback = null, extraArg
   await waitForHealth(base);
   const token = (scopes) => execFileSync(server, ['token', '--database', database, '--scopes', scopes]).toString().trim();
   /** One Management API call with a token for `scopes`: its status and its body (parsed when JSON). */
-  const api = async (method, p, { body, scopes }) => {
-    const r = await fetch(`${base}/api/v2${p}`, {
-      method,
-      headers: { authorization: `Bearer ${token(scopes)}`, 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
-  };
+  const api = (method, p, { body, scopes }) => management(base, token(scopes))(method, p, body);
   /** An organization's id, by its name. */
   const orgId = async (name) => (await api('GET', `/organizations/name/${name}`, { scopes: 'read:organizations' })).body.id;
   if (callback) {
