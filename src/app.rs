@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use portico_rules::flow::{after_prompt, read_prompt, Discovered, PageError, PromptEntry};
+use portico_rules::flow::{after_prompt, read_prompt, Discovered, PromptEntry};
 use portico_rules::host::requested_organization as requested_organization_in;
 use portico_rules::i18n::Strings;
+use portico_rules::problem::PageError;
 use portico_rules::{
     normalize_prompt_input, resolve_login_screen, AuthorizeRequest, ConnectionKind, LoginContext,
     Screen,

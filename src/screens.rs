@@ -1,8 +1,8 @@
 //! What each screen says and offers, as a `Card`: plain data, no Leptos. `app`
 //! chooses the screen (through the flow table) and `card` draws it.
 
-use portico_rules::flow::PageError;
 use portico_rules::i18n::Strings;
+use portico_rules::problem::PageError;
 use portico_rules::{
     AuthorizeRequest, ConnectionKind, LoginContext, OrganizationUsage, PublicConnection,
     PublicOrganization, Screen,
@@ -532,7 +532,7 @@ mod tests {
         let failed = failure(LookupError::Timeout, &en());
         assert_eq!(failed.role, Some("alert"));
         assert_eq!(failed.action.unwrap().act, Act::Retry);
-        let problem = problem(portico_rules::flow::PageError::UnknownClient, &en());
+        let problem = problem(PageError::UnknownClient, &en());
         assert_eq!(problem.role, Some("alert"));
         assert!(problem.action.is_none() && problem.connections.is_empty());
     }

@@ -5,7 +5,7 @@
 #[cfg(feature = "serde")]
 use serde::{Deserialize, Serialize};
 
-use crate::color::HexColor;
+use crate::color::{HexColor, Theme};
 use crate::url::HttpsUrl;
 
 macro_rules! string_enum {
@@ -120,6 +120,34 @@ pub struct BrandingColors {
     pub page_background: HexColor,
 }
 
+/// The theme an organization's colours make (docs/design.md#theming).
+impl Theme {
+    /// The theme for an organization's colours (already parsed: `BrandingColors`
+    /// holds `HexColor`s); the default theme when there are none.
+    pub fn from_branding(colors: Option<&BrandingColors>) -> Self {
+        colors
+            .map(|c| Self::new(c.primary.rgb(), c.page_background.rgb()))
+            .unwrap_or_default()
+    }
+
+    /// What the document root gets for `colors` (docs/design.md#theming): every property, except that
+    /// without an organization's colours the page background is the stylesheet's,
+    /// which follows the colour scheme (its value is then empty: unset). The page sets
+    /// these with `style.setProperty`; the server writes the same ones into the first
+    /// paint's `<style>` (docs/design.md#first-paint), so hydrating changes nothing.
+    pub fn root_properties(colors: Option<&BrandingColors>) -> [(&'static str, String); 8] {
+        let mut vars = Self::from_branding(colors).css_vars();
+        if colors.is_none() {
+            for (name, value) in vars.iter_mut() {
+                if name.ends_with("page-bg") {
+                    value.clear();
+                }
+            }
+        }
+        vars
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Branding {
@@ -213,6 +241,7 @@ impl LoginContext {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::color::Rgb;
 
     #[test]
     fn strategies_map_to_kinds() {
@@ -257,5 +286,38 @@ mod tests {
             assert_eq!(RequireBehavior::parse(b.as_str()), Some(*b));
         }
         assert_eq!(OrganizationUsage::parse("Deny"), None);
+    }
+
+    #[test]
+    fn branding_colours_make_the_theme_and_keep_their_text() {
+        let colors = |p: &str, b: &str| BrandingColors {
+            primary: HexColor::parse(p).unwrap(),
+            page_background: HexColor::parse(b).unwrap(),
+        };
+        assert_eq!(Theme::from_branding(None), Theme::default());
+        // Invalid colours never become BrandingColors: the page and the server drop
+        // them at parse time, so the default theme applies.
+        assert!(HexColor::parse("#fff;background:url(x)").is_err());
+        assert_eq!(HexColor::parse("#ABC").unwrap().as_str(), "#ABC");
+        let t = Theme::from_branding(Some(&colors("#f00", "#000")));
+        assert_eq!((t.primary, t.page_bg), (Rgb::new(255, 0, 0), Rgb::BLACK));
+        assert_eq!(
+            t.css_vars()[0],
+            ("--portico-primary", "#ff0000".to_string())
+        );
+    }
+
+    #[test]
+    fn root_properties_leave_the_page_background_to_the_stylesheet_without_colours() {
+        let default = Theme::root_properties(None);
+        assert_eq!(default[1], ("--portico-page-bg", String::new()));
+        assert_eq!(default[0].1, Theme::default().primary.to_hex());
+        let colors = BrandingColors {
+            primary: HexColor::parse("#ff0000").unwrap(),
+            page_background: HexColor::parse("#000000").unwrap(),
+        };
+        let themed = Theme::root_properties(Some(&colors));
+        assert_eq!(themed, Theme::from_branding(Some(&colors)).css_vars());
+        assert_eq!(themed[1], ("--portico-page-bg", "#000000".to_string()));
     }
 }

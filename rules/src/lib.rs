@@ -15,6 +15,7 @@ pub mod host;
 pub mod i18n;
 pub mod name;
 pub mod page;
+pub mod problem;
 pub mod query;
 pub mod url;
 

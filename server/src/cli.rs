@@ -5,11 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod db;
 pub mod serve;
 
-use crate::store::Db;
+pub use db::{open, DbArgs};
+
 use crate::sync::config::SourceArgs;
-use crate::token::{parse_ttl, TokenKey};
+use crate::token::parse_ttl;
 
 #[derive(Parser)]
 #[command(
@@ -43,13 +45,6 @@ pub struct SyncArgs {
     pub source: SourceArgs,
 }
 
-#[derive(Args, Clone)]
-pub struct DbArgs {
-    /// sqlite://FILE (default) or postgres://…
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://portico.db")]
-    pub database: String,
-}
-
 #[derive(Args)]
 pub struct TokenArgs {
     /// Space-separated scopes, e.g. "create:organizations read:organizations".
@@ -60,32 +55,6 @@ pub struct TokenArgs {
     pub ttl: String,
     #[command(flatten)]
     pub db: DbArgs,
-}
-
-const TOKEN_KEY_SETTING: &str = "management_token_key";
-
-/// Opens the database, migrates it, and loads (or creates) the token key.
-pub async fn open(database: &str) -> Result<(Db, TokenKey), String> {
-    let db = Db::connect(database)
-        .await
-        .map_err(|e| format!("cannot open {}: {e}", redact(database)))?;
-    db.migrate()
-        .await
-        .map_err(|e| format!("migration failed: {e}"))?;
-    let key = db
-        .setting_or_init(TOKEN_KEY_SETTING, TokenKey::generate)
-        .await
-        .map_err(|e| format!("cannot read the token key: {e}"))?;
-    let key = TokenKey::from_base64(&key).ok_or("the stored token key is invalid")?;
-    Ok((db, key))
-}
-
-/// A database URL without its password, for messages.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
-        _ => url.to_owned(),
-    }
 }
 
 pub fn init_logging() {

@@ -1,7 +1,7 @@
 //! The way on: the request forwarded to the authorization server with what the user
 //! chose, in that server's own terms (docs/design.md#upstream-and-sync).
 
-use super::{AuthorizeRequest, SET_BY_PORTICO};
+use super::request::{AuthorizeRequest, SET_BY_PORTICO};
 use crate::context::UpstreamProfile;
 use crate::url::encode_component;
 
@@ -74,7 +74,7 @@ impl AuthorizeRequest {
         };
         let mut scoped = false;
         let mut pairs: Vec<(&str, String)> = Vec::new();
-        for (k, v) in self.params.iter().filter(|(k, _)| !replaced(k)) {
+        for (k, v) in self.params().iter().filter(|(k, _)| !replaced(k)) {
             match &scope {
                 Some(org) if k == "scope" => {
                     scoped = true;

@@ -2,7 +2,7 @@
 //! (docs/design.md#the-login-flow).
 
 use super::forward::{append_query, encode_pairs};
-use super::AuthorizeRequest;
+use super::request::AuthorizeRequest;
 
 /// How a response goes back to the application: in the query (the default for
 /// `code`), in the fragment (`response_mode=fragment`) or as an auto-posted form

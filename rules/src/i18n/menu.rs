@@ -1,6 +1,6 @@
 //! The language menu's HTML (docs/design.md#languages).
 
-use super::autonym;
+use super::tags::autonym;
 
 /// The language menu (docs/design.md#languages) as HTML, named `label`: the current language's name
 /// opens the enabled languages, each named in itself. The menu is one small GET form

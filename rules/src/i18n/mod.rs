@@ -8,68 +8,21 @@
 //! English), never a blank button. The tests at the bottom read every file in
 //! `i18n/`: a missing key, an unknown key or a dropped `{placeholder}` fails them.
 //!
-//! Here: the shipped languages and their names, and writing direction; `choose` (which
+//! Here: `tags` (the shipped languages, their names, writing direction), `choose` (which
 //! language a request gets), `menu` (the language menu's HTML), `template`
 //! (`{placeholder}`s), `strings` (one language's strings, typed).
 
 mod choose;
 mod menu;
 mod strings;
+mod tags;
 mod template;
 
 pub use choose::{choose, first_served};
 pub use menu::menu_html;
 pub use strings::{Plural, StringSource, Strings};
+pub use tags::{autonym, dir, is_rtl, SHIPPED};
 pub use template::{fill, segments, Segment};
-
-/// The languages Portico ships, English first (the default unless `--languages`
-/// says otherwise). Each has `i18n/{tag}.json`.
-pub const SHIPPED: &[&str] = &[
-    "en", "fr", "de", "es", "pt-BR", "it", "nl", "ja", "zh-CN", "ko", "ar", "he",
-];
-
-/// Each shipped language's name in itself, for the language menu (each file's
-/// `language_name`; a test holds them equal). The page needs every name, but reads
-/// only one file.
-const AUTONYMS: &[&str] = &[
-    "English",
-    "Français",
-    "Deutsch",
-    "Español",
-    "Português (Brasil)",
-    "Italiano",
-    "Nederlands",
-    "日本語",
-    "简体中文",
-    "한국어",
-    "العربية",
-    "עברית",
-];
-
-/// The name of shipped language `tag` in that language (`Français`), else `tag`.
-pub fn autonym(tag: &str) -> &str {
-    SHIPPED
-        .iter()
-        .position(|s| *s == tag)
-        .map_or(tag, |i| AUTONYMS[i])
-}
-
-/// Whether `tag` is written right to left (by its primary language subtag).
-pub fn is_rtl(tag: &str) -> bool {
-    let primary = tag.split('-').next().unwrap_or("");
-    ["ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"]
-        .iter()
-        .any(|rtl| primary.eq_ignore_ascii_case(rtl))
-}
-
-/// `rtl` or `ltr`, for `<html dir>`.
-pub fn dir(tag: &str) -> &'static str {
-    if is_rtl(tag) {
-        "rtl"
-    } else {
-        "ltr"
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use portico_rules::context::UpstreamProfile;
 
-use super::{open, redact, DbArgs};
+use super::db::{open, redact, DbArgs};
 use crate::state::{AppState, Config, Limits};
 use crate::sync::config::SourceArgs;
 use crate::token::parse_ttl;

@@ -7,7 +7,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use portico_rules::authorize::error_fields;
-use portico_rules::flow::PageError;
+use portico_rules::problem::PageError;
 use portico_rules::query::QueryError;
 use portico_rules::{
     organization_from_host, resolve_login_screen, AuthorizeRequest, LoginContext, OrganizationRef,

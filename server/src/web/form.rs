@@ -14,7 +14,8 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use portico_rules::flow::{after_prompt, forward, read_prompt, Discovered, PageError, PromptEntry};
+use portico_rules::flow::{after_prompt, forward, read_prompt, Discovered, PromptEntry};
+use portico_rules::problem::PageError;
 use portico_rules::{
     normalize_prompt_input, query, resolve_login_screen, AuthorizeRequest, ConnectionKind,
     LoginContext, OrganizationName, Screen,

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine;
-use portico_rules::flow::PageError;
+use portico_rules::problem::PageError;
 use portico_rules::LoginContext;
 
 use super::assets::{brotli, gzip};
