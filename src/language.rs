@@ -10,11 +10,11 @@
 
 use std::cell::RefCell;
 
+use portico_rules::document::{LANGUAGES_ATTRIBUTE, STRINGS_ELEMENT_ID};
 use portico_rules::i18n::{self, Strings, SHIPPED};
-use portico_rules::page::{LANGUAGES_ATTRIBUTE, STRINGS_ELEMENT_ID};
 
-use crate::api::{self, LanguageFile};
 use crate::browser;
+use crate::lookup::{self, LanguageFile};
 
 struct Language {
     strings: &'static Strings,
@@ -38,7 +38,7 @@ fn keep(strings: Strings) -> &'static Strings {
 /// Works out the page's language as it starts (a mount): the injected strings, else
 /// English until `choose` has picked one.
 pub fn start() {
-    let language = match api::injected_strings() {
+    let language = match lookup::injected_strings() {
         Some(strings) => {
             let enabled: &'static str = Box::leak(
                 browser::element_attribute(STRINGS_ELEMENT_ID, LANGUAGES_ATTRIBUTE)
@@ -53,7 +53,7 @@ pub fn start() {
             }
         }
         None => Language {
-            strings: keep(api::english()),
+            strings: keep(lookup::english()),
             enabled: SHIPPED.to_vec(),
             undecided: true,
             pending: None,
@@ -78,7 +78,7 @@ pub fn choose(ui_locales: Option<&str>) {
         .join(" ");
         let tag = i18n::first_served(SHIPPED, &wanted).unwrap_or("en");
         if tag != "en" {
-            l.pending = Some((tag, api::language_file(tag)));
+            l.pending = Some((tag, lookup::language_file(tag)));
         }
     });
 }

@@ -3,17 +3,17 @@
 //! `hydrate`), or renders it itself when served as static files.
 //!
 //! `app` decides what to show and does what it asks, `screens` says what each screen
-//! holds, `card` draws it, `api` is the only HTTP, `language` which language it speaks,
+//! holds, `card` draws it, `lookup` is the only HTTP, `language` which language it speaks,
 //! `browser` the only direct use of the address bar, history and storage, `theme` the only writer of CSS custom
 //! properties. The rules themselves live in
 //! `portico_rules`, shared with the server.
 
-pub mod api;
 pub mod app;
 pub mod browser;
 pub mod card;
-mod fresh;
 pub mod language;
+pub mod lookup;
+mod rebuild;
 pub mod screens;
 pub mod theme;
 
@@ -25,7 +25,7 @@ pub fn start() {
     use wasm_bindgen::JsCast;
     let Some(root) = browser::window()
         .document()
-        .and_then(|d| d.get_element_by_id(portico_rules::page::ROOT_ELEMENT_ID))
+        .and_then(|d| d.get_element_by_id(portico_rules::document::ROOT_ELEMENT_ID))
     else {
         return leptos::mount::mount_to_body(App);
     };

@@ -8,8 +8,8 @@ use portico_rules::{
     PublicOrganization, Screen,
 };
 
-use crate::api::LookupError;
 use crate::card::{fixed, phrase, Act, Button, Card, Note, Part, Prompt, Target};
+use crate::lookup::LookupError;
 
 /// The card for a screen of the flow table that shows something — the personal
 /// login, the prompt, the organization login — the same on the server (its first

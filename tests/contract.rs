@@ -1,4 +1,4 @@
-//! The login context's wire contract, on the page's side: its decoder (`src/api.rs`)
+//! The login context's wire contract, on the page's side: its decoder (`src/lookup/json.rs`)
 //! reads `rules/contract/login-context.json` — the file the server's serde reads and
 //! writes (`rules/tests/contract.rs`) — into what `rules/contract/login_context.rs`
 //! expects. A field renamed on either side fails one of the two.
@@ -13,6 +13,6 @@ include!("../rules/contract/login_context.rs");
 #[wasm_bindgen_test]
 fn the_page_reads_the_contract() {
     let read =
-        portico::api::context_from_json(include_str!("../rules/contract/login-context.json"));
+        portico::lookup::context_from_json(include_str!("../rules/contract/login-context.json"));
     assert_eq!(read.ok(), Some(expected_login_context()));
 }

@@ -1,6 +1,6 @@
 // The login context of `login-context.json`, as the rules' types hold it: one shared
 // expectation for the two readers of that JSON — the server's serde
-// (`rules/src/context.rs`, its test) and the page's decoder (`src/api.rs`,
+// (`rules/src/context.rs`, its test) and the page's decoder (`src/lookup/json.rs`,
 // `tests/contract.rs` in the browser). A field renamed on one side fails one of them.
 // Included with `include!` by both tests.
 

@@ -7,7 +7,7 @@
 //!   router, handlers and body parsing; `api::scope` checks tokens and scopes.
 //! - `login` — the public login API: the context (with its cache) and discovery.
 //! - `web` — the page: built files (`assets`), the HTML shell (`shell`), the entry
-//!   points that apply the flow table (`entry`).
+//!   points that apply the flow table (`entry`), the first paint (`first_paint`).
 //! - `demo` — the demo tenant and its pages (`/handoff`, `/callback`, the list).
 //! - `store` — storage in the domain's terms, one file per resource; `records` —
 //!   the records and changes it takes and returns; `error` — the API's error and the

@@ -15,7 +15,7 @@ use super::tags::autonym;
 /// after one decode, but for line breaks, which HTML form submission writes as CRLF
 /// (no parameter of an OAuth request may hold one, RFC 6749 Appendix A).
 pub fn menu_html(label: &str, current: &str, enabled: &[&str], query: &str) -> String {
-    use crate::page::{escape_attribute, escape_html};
+    use crate::document::{escape_attribute, escape_html};
     let mut html = String::from("<nav class=\"languages\" aria-label=\"");
     html.push_str(&escape_html(label));
     html.push_str("\"><details><summary class=\"languages__current\">");

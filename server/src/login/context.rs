@@ -34,7 +34,7 @@ fn public_connection(conn: &Connection, signup: bool) -> PublicConnection {
 /// named), the callback to check, and the connection the request names (which may
 /// be one hidden from buttons).
 #[derive(Clone, Copy)]
-pub struct Wanted<'a> {
+pub struct ContextQuery<'a> {
     pub client_id: &'a str,
     pub organization: Option<&'a OrganizationRef>,
     pub redirect_uri: Option<&'a str>,
@@ -45,21 +45,21 @@ pub struct Wanted<'a> {
 /// organization is not one to log in to: unknown, or with no visible connection and
 /// none the request names; both take the same queries, so they answer alike.
 /// `Err(NotFound)` for an unknown client.
-pub async fn context(state: &AppState, wanted: Wanted<'_>) -> ApiResult<Option<LoginContext>> {
-    let Wanted {
+pub async fn context(state: &AppState, asked: ContextQuery<'_>) -> ApiResult<Option<LoginContext>> {
+    let ContextQuery {
         client_id,
         organization,
         redirect_uri,
         connection,
-    } = wanted;
+    } = asked;
     let client = state
         .db
         .client(client_id)
         .await?
         .ok_or_else(ApiError::client_not_found)?;
     let (organization, connections, hidden_connection) = match organization {
-        Some(wanted) => {
-            let org = state.db.organization_by_ref(wanted).await?;
+        Some(named) => {
+            let org = state.db.organization_by_ref(named).await?;
             // Unknown organizations run the same query, so they answer in the same time.
             let id = org.as_ref().map_or("org_", |o| o.id.as_str());
             let found = state.db.visible_connections(id, connection).await?;
@@ -123,17 +123,20 @@ pub async fn context(state: &AppState, wanted: Wanted<'_>) -> ApiResult<Option<L
 
 /// The context for the organization, or the client's own when the organization is
 /// not found (what the flow table needs to decide).
-pub async fn context_or_client(state: &AppState, wanted: Wanted<'_>) -> ApiResult<LoginContext> {
+pub async fn context_or_client(
+    state: &AppState,
+    asked: ContextQuery<'_>,
+) -> ApiResult<LoginContext> {
     let look_up = |organization| {
         context(
             state,
-            Wanted {
+            ContextQuery {
                 organization,
-                ..wanted
+                ..asked
             },
         )
     };
-    context_for_screen(wanted.organization, look_up)
+    context_for_screen(asked.organization, look_up)
         .await?
         .ok_or(ApiError::Internal)
 }
@@ -170,13 +173,13 @@ async fn answer(state: &AppState, query: Option<String>) -> ApiResult<Cached> {
             None
         }
         found => {
-            let wanted = Wanted {
+            let asked = ContextQuery {
                 client_id,
                 organization: found.as_ref().and_then(Option::as_ref),
                 redirect_uri,
                 connection,
             };
-            context(state, wanted).await?
+            context(state, asked).await?
         }
     };
     let answer = match &ctx {

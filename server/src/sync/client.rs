@@ -16,8 +16,10 @@ use std::time::{Duration, Instant};
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 
-use super::answer::{bounded_body, error_message, wait_from_headers, without_url, Body, MAX_BODY};
 use super::outcome::SyncError;
+use super::response::{
+    bounded_body, error_message, wait_from_headers, without_url, Body, MAX_BODY,
+};
 
 /// How the source is authenticated. Secrets never reach a log or an error message.
 pub enum Auth {

@@ -10,11 +10,11 @@
 //! the background (`spawn`), one instance at a time where several share PostgreSQL
 //! (an advisory lock), and the last good copy keeps serving while the source is down.
 
-mod answer;
 pub mod client;
 pub mod config;
 pub mod outcome;
 mod read;
+mod response;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

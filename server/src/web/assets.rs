@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use axum::body::Bytes;
-use portico_rules::page::{
+use portico_rules::document::{
     BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, NONCE_PLACEHOLDER, ROOT_ELEMENT_ID,
 };
 

@@ -14,11 +14,11 @@ use portico_rules::{
     Screen,
 };
 
+use super::first_paint::{render_first_paint, FirstPaint};
 use super::lang;
-use super::page::{render_page, First};
 use super::shell::{error_page, form_post_page, html_headers, new_nonce, unavailable_page};
 use crate::error::ApiError;
-use crate::login::context::{context_or_client, Wanted};
+use crate::login::context::{context_or_client, ContextQuery};
 use crate::request;
 use crate::state::{AppState, Config};
 
@@ -65,13 +65,13 @@ pub async fn context_for(
         ));
     };
     let organization = requested_organization(&state.config, req, headers);
-    let wanted = Wanted {
+    let asked = ContextQuery {
         client_id,
         organization: organization.as_ref().and_then(Option::as_ref),
         redirect_uri: req.redirect_uri(),
         connection: req.connection(),
     };
-    match context_or_client(state, wanted).await {
+    match context_or_client(state, asked).await {
         Ok(ctx) => Ok((ctx, organization.is_some())),
         Err(ApiError::NotFound { .. }) => Err(error_page(
             state,
@@ -152,13 +152,13 @@ pub async fn entry(
         }
         screen => match state.assets.as_ref() {
             Some(assets) => {
-                let first = First {
+                let first = FirstPaint {
                     ctx: &ctx,
                     screen,
                     host_names_organization: host_names_organization(&state.config, &headers),
                     posted: None,
                 };
-                render_page(
+                render_first_paint(
                     &state,
                     assets,
                     &req,
@@ -203,5 +203,5 @@ pub async fn static_page(
     if let Some(e) = req.over_bound() {
         return over_bound_page(&state, e, &headers);
     }
-    render_page(&state, assets, &req, &query, None, StatusCode::OK, &headers)
+    render_first_paint(&state, assets, &req, &query, None, StatusCode::OK, &headers)
 }

@@ -24,8 +24,8 @@ use portico_rules::{
 use super::entry::{
     context_for, host_names_organization, over_bound_page, redirect_with, without_dist,
 };
+use super::first_paint::{render_first_paint, FirstPaint, PostedPrompt};
 use super::lang;
-use super::page::{render_page, First, Posted};
 use super::shell::{error_page, unavailable_page};
 use crate::login::discover;
 use crate::state::AppState;
@@ -78,7 +78,7 @@ pub async fn submit(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let posted = Posting {
+    let posted = PostedForm {
         state: &state,
         headers: &headers,
         path: uri.path(),
@@ -98,7 +98,7 @@ pub async fn submit(
 }
 
 /// One posted form.
-struct Posting<'a> {
+struct PostedForm<'a> {
     state: &'a AppState,
     headers: &'a HeaderMap,
     /// Where it was posted: `/authorize` or `/`.
@@ -108,7 +108,7 @@ struct Posting<'a> {
     req: AuthorizeRequest,
 }
 
-impl Posting<'_> {
+impl PostedForm<'_> {
     /// `303` to the page for `req`, on the path the form was posted to.
     fn next(&self, req: &AuthorizeRequest) -> Response {
         let url = [self.path, "?", &req.to_query()].concat();
@@ -217,17 +217,17 @@ impl Posting<'_> {
         let Some(assets) = self.state.assets.as_ref() else {
             return without_dist();
         };
-        let first = First {
+        let first = FirstPaint {
             ctx,
             screen: Screen::Prompt { invalid: false },
             host_names_organization: host_names_organization(&self.state.config, self.headers),
-            posted: Some(Posted {
+            posted: Some(PostedPrompt {
                 value,
                 error,
                 choices,
             }),
         };
-        render_page(
+        render_first_paint(
             self.state,
             assets,
             &self.req,

@@ -5,8 +5,8 @@
 use std::sync::LazyLock;
 
 use axum::http::{header, HeaderMap};
+use portico_rules::document::script_safe;
 use portico_rules::i18n::{self, Strings, SHIPPED};
-use portico_rules::page::script_safe;
 use serde::Deserialize;
 
 use crate::state::Config;

@@ -1,13 +1,13 @@
 //! Serving the page: the built files from memory (`assets`), the HTML shell and its
 //! headers (`shell`), the entry points that apply the flow table (`entry`), the page
-//! with its first screen rendered (`page`), and its forms posted without JavaScript
+//! with its first screen rendered (`first_paint`), and its forms posted without JavaScript
 //! (`form`).
 
 pub mod assets;
 pub mod entry;
+pub mod first_paint;
 pub mod form;
 pub mod lang;
-pub mod page;
 pub mod shell;
 
 use axum::body::Body;

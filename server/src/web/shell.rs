@@ -13,7 +13,7 @@ use super::assets::{brotli, gzip};
 use super::lang::Language;
 use crate::state::{AppState, Config};
 
-pub use portico_rules::page::{escape_html, script_safe};
+pub use portico_rules::document::{escape_html, script_safe};
 
 /// JSON that is safe inside `<script type="application/json">`: nothing in it can
 /// close the element or start a comment, and JS line separators are escaped.

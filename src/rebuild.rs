@@ -1,4 +1,4 @@
-//! `Fresh`: a view that, when its reactive parent re-runs, is built anew and put in
+//! `Rebuilt`: a view that, when its reactive parent re-runs, is built anew and put in
 //! place of the old one instead of being diffed against it (Leptos's `rebuild`).
 //!
 //! The card changes only between screens, where a diff buys nothing, and every view
@@ -14,9 +14,9 @@ use leptos::tachys::ssr::StreamBuilder;
 use leptos::tachys::view::add_attr::AddAnyAttr;
 use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 
-pub struct Fresh<V>(pub V);
+pub struct Rebuilt<V>(pub V);
 
-impl<V: Render> Render for Fresh<V> {
+impl<V: Render> Render for Rebuilt<V> {
     type State = V::State;
 
     fn build(self) -> Self::State {
@@ -31,20 +31,20 @@ impl<V: Render> Render for Fresh<V> {
     }
 }
 
-impl<V: AddAnyAttr> AddAnyAttr for Fresh<V> {
-    type Output<SomeNewAttr: Attribute> = Fresh<V::Output<SomeNewAttr>>;
+impl<V: AddAnyAttr> AddAnyAttr for Rebuilt<V> {
+    type Output<SomeNewAttr: Attribute> = Rebuilt<V::Output<SomeNewAttr>>;
 
     fn add_any_attr<NewAttr: Attribute>(self, attr: NewAttr) -> Self::Output<NewAttr>
     where
         Self::Output<NewAttr>: RenderHtml,
     {
-        Fresh(self.0.add_any_attr(attr))
+        Rebuilt(self.0.add_any_attr(attr))
     }
 }
 
-impl<V: RenderHtml> RenderHtml for Fresh<V> {
-    type AsyncOutput = Fresh<V::AsyncOutput>;
-    type Owned = Fresh<V::Owned>;
+impl<V: RenderHtml> RenderHtml for Rebuilt<V> {
+    type AsyncOutput = Rebuilt<V::AsyncOutput>;
+    type Owned = Rebuilt<V::Owned>;
 
     const MIN_LENGTH: usize = V::MIN_LENGTH;
 
@@ -53,7 +53,7 @@ impl<V: RenderHtml> RenderHtml for Fresh<V> {
     }
 
     async fn resolve(self) -> Self::AsyncOutput {
-        Fresh(self.0.resolve().await)
+        Rebuilt(self.0.resolve().await)
     }
 
     fn html_len(&self) -> usize {
@@ -100,6 +100,6 @@ impl<V: RenderHtml> RenderHtml for Fresh<V> {
     }
 
     fn into_owned(self) -> Self::Owned {
-        Fresh(self.0.into_owned())
+        Rebuilt(self.0.into_owned())
     }
 }

@@ -11,10 +11,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use hydration_context::SsrSharedContext;
 use leptos::prelude::*;
-use portico::card::{self, Live};
+use portico::card::{self, ScreenSignals};
 use portico::screens;
 use portico_rules::context::DiscoveredOrganization;
-use portico_rules::page::{
+use portico_rules::document::{
     BASE_DOMAIN_DEFAULT, BASE_DOMAIN_META, CONTEXT_ELEMENT_ID, LANGUAGES_ATTRIBUTE,
     NONCE_PLACEHOLDER, PROMPT_ELEMENT_ID, ROOT_ELEMENT_ID, STRINGS_ELEMENT_ID,
 };
@@ -28,21 +28,21 @@ use super::shell::{escape_html, html, new_nonce, script_json, script_safe};
 use crate::state::{AppState, Config};
 
 /// What the server renders for the first paint.
-pub struct First<'a> {
+pub struct FirstPaint<'a> {
     pub ctx: &'a LoginContext,
     /// The personal login, the prompt or the organization login.
     pub screen: Screen,
     /// The host itself names the organization (no address without one).
     pub host_names_organization: bool,
     /// The prompt after its form was posted (docs/design.md#first-paint), when it was.
-    pub posted: Option<Posted>,
+    pub posted: Option<PostedPrompt>,
 }
 
 /// The prompt's state after its form was posted: what was typed, why it was refused,
 /// the organizations discovery offered. The page reads the same from
-/// `#portico-prompt` (`api::posted_prompt`) so that it hydrates the same tree.
+/// `#portico-prompt` (`lookup::posted_prompt`) so that it hydrates the same tree.
 #[derive(Serialize)]
-pub struct Posted {
+pub struct PostedPrompt {
     pub value: String,
     pub error: Option<String>,
     #[serde(rename = "organizations")]
@@ -67,12 +67,12 @@ fn is_transaction(req: &AuthorizeRequest) -> bool {
 /// The page for `req` at the address whose query is `query`, with `first` rendered
 /// in it when given; without it (static files) the page chooses its language and
 /// looks up its context itself.
-pub fn render_page(
+pub fn render_first_paint(
     state: &AppState,
     assets: &Assets,
     req: &AuthorizeRequest,
     query: &str,
-    first: Option<First>,
+    first: Option<FirstPaint>,
     status: StatusCode,
     headers: &HeaderMap,
 ) -> Response {
@@ -129,7 +129,7 @@ pub fn render_page(
 /// error. `None` for a screen with nothing to render.
 fn first_screen(
     req: &AuthorizeRequest,
-    first: &First,
+    first: &FirstPaint,
     language: &Language,
     enabled: &[&str],
     query: &str,
@@ -158,14 +158,14 @@ fn first_screen(
     // markers the page's `hydrate_from` walks.
     let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
     Some(owner.with(|| {
-        let live = Live {
+        let signals = ScreenSignals {
             busy: RwSignal::new(false),
             error: RwSignal::new(error),
             choices: RwSignal::new(choices),
             remembered: RwSignal::new(None),
             navigating: RwSignal::new(false),
         };
-        card::page(RwSignal::new(card), live, Callback::new(|_| {})).to_html()
+        card::frame(RwSignal::new(card), signals, Callback::new(|_| {})).to_html()
     }))
 }
 
@@ -214,7 +214,7 @@ fn without_wasm_preload(body: &str) -> String {
 /// The theme the page would set on the document root (`theme::apply`), as a nonce'd
 /// `<style>`: the organization login wears the organization's colours, every other
 /// screen the default theme.
-fn theme_style(first: &First, nonce: &str) -> String {
+fn theme_style(first: &FirstPaint, nonce: &str) -> String {
     let colors = flow::branding(first.ctx, &first.screen).and_then(|b| b.colors.as_ref());
     let declarations: String = Theme::root_properties(colors)
         .iter()

@@ -1,210 +1,13 @@
-//! Every screen is one `Card`: plain data (built in `screens`) rendered by one view
-//! function. One view type for the whole page instead of one per screen and branch
-//! is what keeps the wasm small: each distinct Leptos view type is compiled into its
-//! own build/rebuild/mount code (docs/size.md#size).
-//!
-//! Buttons carry an `Act`, not a closure; `app` decides what an act does. Fields are
-//! read from the DOM when their form is submitted, so typing re-renders nothing.
-//! What changes inside a screen (busy, the field's error, discovery choices, the
-//! remembered organization, "navigating away") lives in `Live` signals.
+//! The one view that draws any `Card`, and the frame around it: what the browser
+//! mounts or hydrates and what the server renders for the first paint.
 
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use portico_rules::DiscoveredOrganization;
-
-use crate::fresh::Fresh;
-
-/// One piece of text. Tenant text (names, labels) is rendered inside `<bdi>`, so a
-/// right-to-left name cannot reorder the sentence around it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Part {
-    pub tenant: bool,
-    pub text: String,
-}
-
-/// Our own words.
-pub fn fixed(text: &str) -> Part {
-    Part {
-        tenant: false,
-        text: text.to_owned(),
-    }
-}
-
-/// A tenant's words.
-pub fn tenant(text: &str) -> Part {
-    Part {
-        tenant: true,
-        text: text.to_owned(),
-    }
-}
-
-pub type Text = Vec<Part>;
-
-/// A translated template (`i18n/`) as text: our words, and each `{placeholder}`
-/// named in `tenant` as that tenant text (other placeholders stay as they are).
-pub fn phrase(template: &str, tenant_parts: &[(&str, &str)]) -> Text {
-    use portico_rules::i18n::{segments, Segment};
-    segments(template)
-        .into_iter()
-        .map(|s| match s {
-            Segment::Text(t) => fixed(t),
-            Segment::Placeholder(p) => match tenant_parts.iter().find(|(k, _)| *k == p) {
-                Some((_, v)) => tenant(v),
-                None => fixed(&["{", p, "}"].concat()),
-            },
-        })
-        .collect()
-}
-
-/// What a button or form asks the page to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Act {
-    /// Look up the context again after a failure.
-    Retry,
-    /// Continue with the i-th connection of the context.
-    Connect(usize),
-    /// Sign up with the i-th connection (a database connection that allows it).
-    SignUp(usize),
-    /// Go to the organization prompt ("Not your organization?", "Sign in with your
-    /// organization").
-    ToPrompt,
-    /// Leave the prompt for the personal login ("Continue without an organization",
-    /// `allow` applications).
-    ToPersonal,
-    /// The prompt's form was submitted.
-    Submit,
-    /// "Continue as" the remembered organization.
-    ContinueAs,
-    /// Forget the remembered organization.
-    Forget,
-    /// The i-th organization email discovery offered.
-    Choose(usize),
-}
-
-/// Where a button leads without JavaScript (docs/design.md#first-paint); with it, the page does the
-/// button's `Act` instead and the browser's own handling is prevented.
-///
-/// Forms post to the address of the request they belong to, so the request rides in
-/// their `action`, once per form; the screen's buttons share one form
-/// (`Card::request`), so a screen carries its request a fixed number of times
-/// whatever its number of connections.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// Nowhere: a button only the script draws or answers (Retry, Continue as).
-    Script,
-    /// A link to this address.
-    Link(String),
-    /// Posts this name and value to the request's address (`Card::request`), which
-    /// the server answers the way the page would: a button of the screen's shared
-    /// form, or for a database connection (with its email field) a form of its own.
-    Post(&'static str, String),
-    /// A small form of its own, posted to the address for the request `query`
-    /// with one hidden field (the way to the prompt: the request without its
-    /// organization).
-    PostTo {
-        query: String,
-        field: (&'static str, String),
-    },
-    /// Submits the form it is in with this name and value.
-    Submit(&'static str, String),
-}
-
-/// The `id` of the screen's shared form, which its `Target::Post` buttons submit.
-pub const POST_FORM_ID: &str = "portico-post";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Button {
-    pub text: Text,
-    /// `button--primary`, `button--connection` or `link`.
-    pub class: &'static str,
-    /// An SVG path (24×24) drawn before the text.
-    pub icon: Option<&'static str>,
-    /// The connection's own icon (`icon_url`), drawn instead of `icon` unless it
-    /// fails to load.
-    pub icon_url: Option<String>,
-    /// For a database connection: the id and the label of its email field, which
-    /// continues as `login_hint` (the field `email` of its own `Target::Post` form).
-    pub email_field: Option<(String, String)>,
-    pub target: Target,
-    pub act: Act,
-}
-
-impl Button {
-    /// A button with text only.
-    pub fn new(text: Text, class: &'static str, target: Target, act: Act) -> Self {
-        Button {
-            text,
-            class,
-            icon: None,
-            icon_url: None,
-            email_field: None,
-            target,
-            act,
-        }
-    }
-}
-
-/// A paragraph under the heading.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    pub text: Text,
-    pub role: Option<&'static str>,
-    /// "Redirecting you to …": hidden again once the page is shown after Back.
-    pub redirecting: bool,
-}
-
-/// The organization prompt's form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prompt {
-    /// The request, whose address the form posts to so that the server can answer
-    /// it without JavaScript.
-    pub query: String,
-    pub label: String,
-    pub value: String,
-    /// The submit button's text.
-    pub submit: String,
-    /// Offer "Continue as" the remembered organization: the template and "Forget
-    /// this organization".
-    pub remembered: Option<(String, String)>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Card {
-    /// Waiting: the spinner's label.
-    pub loading: Option<String>,
-    /// `alert` for a screen that is itself the error.
-    pub role: Option<&'static str>,
-    /// The logo's URL and its alt text.
-    pub logo: Option<(String, String)>,
-    pub title: Text,
-    pub note: Option<Note>,
-    pub prompt: Option<Prompt>,
-    /// The connections, in a list.
-    pub connections: Vec<Button>,
-    /// One button after everything else (Retry).
-    pub action: Option<Button>,
-    /// A link-style button at the bottom.
-    pub footer: Option<Button>,
-    /// The language menu's HTML (`language::menu`), at the foot of the card.
-    pub languages: String,
-    /// The request (its query) whose address the screen's `Target::Post` buttons
-    /// post to, when any does.
-    pub request: Option<String>,
-}
-
-/// What changes within a screen.
-#[derive(Clone, Copy)]
-pub struct Live {
-    pub busy: RwSignal<bool>,
-    pub error: RwSignal<Option<String>>,
-    /// The organizations email discovery found, offered as a list.
-    pub choices: RwSignal<Vec<DiscoveredOrganization>>,
-    /// The remembered organization's label.
-    pub remembered: RwSignal<Option<String>>,
-    /// True from the moment the page starts navigating away until it is shown again.
-    pub navigating: RwSignal<bool>,
-}
+use super::data::{
+    fixed, phrase, tenant, Act, Button, Card, Prompt, ScreenSignals, Target, Text, POST_FORM_ID,
+};
+use crate::rebuild::Rebuilt;
 
 fn text(parts: Text) -> impl IntoView {
     parts
@@ -220,7 +23,7 @@ fn text(parts: Text) -> impl IntoView {
 }
 
 /// `b` as a link or a button; `post_to` is the address `Target::Post` goes to.
-fn button(b: Button, post_to: &str, live: Live, on: Callback<Act>) -> impl IntoView {
+fn button(b: Button, post_to: &str, live: ScreenSignals, on: Callback<Act>) -> impl IntoView {
     // A custom icon hides the built-in one after it (stylesheet), which comes back if
     // the image fails (`hide_failed`).
     let image = b.icon_url.map(|src| {
@@ -302,11 +105,11 @@ fn button(b: Button, post_to: &str, live: Live, on: Callback<Act>) -> impl IntoV
     }
 }
 
-fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
+fn prompt(p: Prompt, live: ScreenSignals, on: Callback<Act>) -> impl IntoView {
     let remembered = p.remembered.map(|(continue_as, forget)| {
         move || {
-            // Built afresh when it changes, as the card is (`Fresh`).
-            Fresh(live.remembered.get().map(|label| {
+            // Built afresh when it changes, as the card is (`Rebuilt`).
+            Rebuilt(live.remembered.get().map(|label| {
                 let continue_as = Button::new(
                     phrase(&continue_as, &[("organization", &label)]),
                     "button button--primary",
@@ -341,7 +144,7 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
                 view! { <li>{button(choose, "", live, on)}</li> }
             })
             .collect_view();
-        Fresh(found)
+        Rebuilt(found)
     };
     let action = ["?", &p.query].concat();
     view! {
@@ -371,7 +174,7 @@ fn prompt(p: Prompt, live: Live, on: Callback<Act>) -> impl IntoView {
 }
 
 /// The card's content for `card`.
-pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
+pub fn body(card: Card, live: ScreenSignals, on: Callback<Act>) -> impl IntoView {
     let Card {
         loading,
         role,
@@ -443,11 +246,11 @@ pub fn render(card: Card, live: Live, on: Callback<Act>) -> impl IntoView {
 
 /// The whole page: `card` in its frame. The browser mounts or hydrates it (`App`);
 /// the server renders it for the first paint (docs/design.md#first-paint).
-pub fn page(card: RwSignal<Card>, live: Live, on: Callback<Act>) -> impl IntoView {
+pub fn frame(card: RwSignal<Card>, live: ScreenSignals, on: Callback<Act>) -> impl IntoView {
     view! {
         <main class="page" aria-busy=move || if card.with(|c| c.loading.is_some()) { "true" } else { "false" }>
             <div class="card">
-                {move || Fresh(render(card.get(), live, on))}
+                {move || Rebuilt(body(card.get(), live, on))}
             </div>
         </main>
     }
